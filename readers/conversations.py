@@ -1,0 +1,217 @@
+"""Named card conversations: what ``jpki-reset record`` records and what tests replay.
+
+Each conversation drives a ``JpkiCard`` and returns an outcome, a list of short lines. A
+recording keeps the conversation's name and outcome in its header, so replaying it must give the
+same outcome. Conversations never print a PIN, and the PINs they are given come from the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readers.apdu import Command
+from readers.card_check import check_card
+from readers.errors import CardRemoved, JpkiResetError
+from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki_applet import AID_JPKI
+from readers.pin import Pin
+from readers.reader import Reader
+from readers.recorder import RecordingReader
+from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
+from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+
+# A fixed challenge, so that a replayed signature request is byte-identical to the recorded one.
+DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
+
+
+@dataclass
+class Stage:
+    """What the person at the reader does during a conversation, and the PINs they type."""
+
+    auth_pin: Pin = field(default_factory=lambda: Pin(AUTH_PIN))
+    sign_pin: Pin = field(default_factory=lambda: Pin(SIGN_PIN))
+    wrong_pin: Pin = field(default_factory=lambda: Pin("9999"))
+    new_pin: Pin = field(default_factory=lambda: Pin("NEW2PIN"))
+    put_card_back: Callable[[], Awaitable[None]] | None = None
+    reset_master_key: bytes | None = None  # the training reset authority's key, if at hand
+
+
+Conversation = Callable[[Reader, Stage], Awaitable[list[str]]]
+CONVERSATIONS: dict[str, Conversation] = {}
+
+
+def conversation(name: str) -> Callable[[Conversation], Conversation]:
+    def register(function: Conversation) -> Conversation:
+        CONVERSATIONS[name] = function
+        return function
+
+    return register
+
+
+def _outcome_of(error: JpkiResetError) -> str:
+    tries = getattr(error, "tries_left", None)
+    return error.code if tries is None else f"{error.code} ({tries} left)"
+
+
+@conversation("card-check")
+async def card_check(reader: Reader, stage: Stage) -> list[str]:
+    """Card kind, all tries, the authentication certificate: no PIN."""
+    await reader.connect()
+    try:
+        report = await check_card(JpkiCard(reader))
+    except JpkiResetError as error:
+        return [_outcome_of(error)]
+    finally:
+        await reader.disconnect()
+    lines = [f"card: {report.info.kind.value} ({report.info.token})"]
+    if report.face_authentication:
+        lines.append("face-authentication card")
+    for kind, status in report.pins.items():
+        state = "not set" if status.not_set else f"{status.tries_left} of {status.max_tries}"
+        lines.append(f"{kind.value} PIN: {state}")
+    for kind, summary in report.certificates.items():
+        lines.append(f"{kind.value} certificate: {'present' if summary.present else 'absent'}")
+    return lines
+
+
+@conversation("verify-auth")
+async def verify_auth(reader: Reader, stage: Stage) -> list[str]:
+    """Tries query, then the right user-authentication PIN."""
+    await reader.connect()
+    card = JpkiCard(reader)
+    try:
+        status = await card.pin_status(PinKind.AUTH)
+        lines = [f"auth tries: {status.tries_left}"]
+        await card.verify(PinKind.AUTH, stage.auth_pin)
+        return [*lines, "verify auth: ok"]
+    finally:
+        await reader.disconnect()
+
+
+@conversation("wrong-pin-to-blocked")
+async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
+    """Three wrong user-authentication PINs (the last one confirmed), then what the client and
+    the card say about a blocked PIN."""
+    await reader.connect()
+    card = JpkiCard(reader)
+    lines: list[str] = []
+    try:
+        for attempt in range(3):
+            try:
+                await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=attempt == 2)
+            except JpkiResetError as error:
+                lines.append(_outcome_of(error))
+        try:  # the client refuses to send a PIN to a blocked counter ...
+            await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=True)
+        except JpkiResetError as error:
+            lines.append(f"client: {_outcome_of(error)}")
+        # ... and the card itself answers 69 84 to anyone who does.
+        raw = await card.channel.send(Command(0x00, 0x20, 0x00, 0x80, stage.wrong_pin.encode()))
+        lines.append(f"card: {raw.sw:04X}")
+    finally:
+        await reader.disconnect()
+    return lines
+
+
+@conversation("sign-cert-before-verify")
+async def sign_cert_before_verify(reader: Reader, stage: Stage) -> list[str]:
+    """Reading the signing certificate without the signing PIN: the card refuses (69 82)."""
+    await reader.connect()
+    card = JpkiCard(reader)
+    try:
+        await card.read_certificate(CertificateKind.SIGN)
+        return ["signing certificate read"]
+    except JpkiResetError as error:
+        return [_outcome_of(error)]
+    finally:
+        await reader.disconnect()
+
+
+@conversation("cert-read-removed")
+async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
+    """The card is lifted during the certificate read; put back, the read works."""
+    lines: list[str] = []
+    await reader.connect()
+    try:
+        await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        lines.append("read complete")
+    except CardRemoved as error:
+        lines.append(_outcome_of(error))
+    await reader.disconnect()
+    if stage.put_card_back:
+        await stage.put_card_back()
+    await reader.connect()
+    try:
+        der = await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        lines.append(f"after re-insert: {len(der)} bytes")
+    finally:
+        await reader.disconnect()
+    return lines
+
+
+async def step1_proof(card: JpkiCard, proof: PinKind, pin: Pin, challenge: bytes) -> tuple[bytes, bytes]:
+    """Step 1's card work: tries, VERIFY the proof PIN, its certificate, a signature."""
+    await card.pin_status(proof)
+    await card.verify(proof, pin)
+    kind = CertificateKind.AUTH if proof is PinKind.AUTH else CertificateKind.SIGN
+    certificate = await card.read_certificate(kind)
+    signature = await card.sign(proof, hashlib.sha256(challenge).digest())
+    return certificate, signature
+
+
+@conversation("step1-sign-reset")
+async def step1_sign_reset(reader: Reader, stage: Stage) -> list[str]:
+    """Step 1 for a signing-PIN reset: proven with the user-authentication PIN."""
+    await reader.connect()
+    card = JpkiCard(reader)
+    try:
+        await card.select_application(AID_JPKI)
+        certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE)
+    finally:
+        await reader.disconnect()
+    return [f"certificate: {len(certificate)} bytes", f"signature: {len(signature)} bytes"]
+
+
+@conversation("training-reset-sign")
+async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
+    """The training card's reset of the signing PIN, with the reset authority's key at hand."""
+    if stage.reset_master_key is None:
+        return ["no reset authority key: skipped"]
+    await reader.connect()
+    card = JpkiCard(reader)
+    try:
+        await card.verify(PinKind.AUTH, stage.auth_pin)
+        auth = await card.read_certificate(CertificateKind.AUTH)
+        challenge = await card.begin_reset(PinKind.SIGN)
+        key = card_key(stage.reset_master_key, card_identity(auth))
+        await card.external_authenticate(PinKind.SIGN, reset_cryptogram(key, challenge, 0x001B))
+        await card.reset_retry_counter(PinKind.SIGN, stage.new_pin)
+        status = await card.pin_status(PinKind.SIGN)
+        return ["reset: ok", f"sign tries: {status.tries_left}"]
+    finally:
+        await reader.disconnect()
+
+
+async def record(
+    reader: Reader,
+    name: str,
+    out: Path,
+    stage: Stage,
+    *,
+    card: str = "",
+    title: str = "",
+    description: str = "",
+) -> list[str]:
+    """Run conversation ``name`` through a recording tap; write the file with its outcome."""
+    buffer = io.StringIO()
+    tap = RecordingReader(reader, buffer, card=card, title=title, description=description)
+    outcome = await CONVERSATIONS[name](tap, stage)
+    lines = buffer.getvalue().splitlines()
+    header = json.loads(lines[0]) | {"conversation": name, "outcome": outcome}
+    out.write_text("\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
+    return outcome

@@ -1,0 +1,203 @@
+"""The ``jpki-reset`` command line (the contract of DESIGN.md).
+
+Only the TUI and ``demo`` import Textual, and only when they run: ``status``, ``record``,
+``serve`` and ``emulate`` stay light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from readers.errors import (
+    CardError,
+    InvalidPinInput,
+    JpkiResetError,
+    ReaderError,
+    ReaderSpecInvalid,
+    RecordingInvalid,
+)
+from readers.pin import Pin
+from readers.spec import DEFAULT_SPEC
+
+EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
+
+
+def exit_code_for(error: JpkiResetError) -> int:
+    if isinstance(error, ReaderSpecInvalid | RecordingInvalid):
+        return EXIT_USAGE
+    if isinstance(error, ReaderError):
+        return EXIT_NO_CARD
+    if isinstance(error, CardError | InvalidPinInput):
+        return EXIT_CARD_REFUSED
+    return EXIT_SERVICE
+
+
+def _ask_pin(prompt: str) -> Pin:
+    """Read a PIN without echo (from a pipe when there is no terminal)."""
+    text = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().strip()
+    return Pin(text.upper())
+
+
+# --- status -------------------------------------------------------------------------------------
+
+
+async def _status(args: argparse.Namespace) -> int:
+    from readers.card_check import check_card, report_json
+    from readers.jpki import JpkiCard
+    from readers.spec import open_reader
+
+    sign_pin = _ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
+    reader = open_reader(args.reader)
+    await reader.connect()
+    try:
+        report = await check_card(JpkiCard(reader), sign_pin)
+    finally:
+        await reader.disconnect()
+    data = report_json(report)
+    extend = _triage_extension()
+    if extend is not None:
+        data["triage"] = extend(report)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(_status_text(data, reader.info.name))
+    return EXIT_OK
+
+
+def _triage_extension() -> Callable[[object], dict[str, object]] | None:
+    """The reset rules' verdict, once reset_flow provides it."""
+    try:
+        from reset_flow.triage import triage_json  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return triage_json
+
+
+def _status_text(data: dict, reader_name: str) -> str:
+    card = data["card"]
+    lines = [f"Reader: {reader_name}", f"Card:   {card['kind']} (token {card['token']})"]
+    if card.get("face_authentication"):
+        lines.append("        face-authentication card: no PINs are set")
+    lines.append("PINs:")
+    names = {
+        "auth": "user-authentication PIN",
+        "sign": "signing PIN",
+        "juki": "resident-registry PIN",
+        "kenmen": "card-info input PIN",
+    }
+    for kind, pin in data["pins"].items():
+        if not pin["set"]:
+            state = "not set"
+        elif pin["tries_left"] is None:
+            state = "tries unknown"
+        elif pin["blocked"]:
+            state = "BLOCKED (0 tries left)"
+        else:
+            state = f"{pin['tries_left']} of {pin['max_tries']} tries left"
+        lines.append(f"  {names[kind]:<26} {state}")
+    lines.append("Certificates:")
+    for kind, cert in data["certificates"].items():
+        label = "authentication" if kind == "auth" else "signing"
+        if not cert["present"]:
+            state = "none on this card"
+        elif cert["not_after"] is None:
+            state = "present (dates need the signing PIN)"
+        else:
+            state = f"valid {cert['not_before'][:10]} to {cert['not_after'][:10]}"
+        lines.append(f"  {label:<26} {state}")
+    triage = data.get("triage")
+    if triage:
+        lines.append(f"Verdict: {triage.get('summary', triage.get('verdict'))}")
+        for reason in triage.get("reasons", []):
+            lines.append(f"  - {reason.get('text', reason.get('code'))}")
+    return "\n".join(lines)
+
+
+# --- record -------------------------------------------------------------------------------------
+
+
+async def _record(args: argparse.Namespace) -> int:
+    from readers.conversations import CONVERSATIONS, Stage, record
+    from readers.spec import open_reader
+
+    if args.conversation not in CONVERSATIONS:
+        raise ReaderSpecInvalid(f"no conversation {args.conversation!r}; known: {', '.join(CONVERSATIONS)}")
+    stage = Stage()
+    if args.ask_pins:
+        stage.auth_pin = _ask_pin("User-authentication PIN (4 digits): ")
+        stage.sign_pin = _ask_pin("Signing PIN (6-16 letters and digits): ")
+    reader = open_reader(args.reader)
+    outcome = await record(
+        reader,
+        args.conversation,
+        Path(args.out),
+        stage,
+        card=args.card or reader.info.name,
+        title=args.title or args.conversation,
+        description=args.description,
+    )
+    for line in outcome:
+        print(line)
+    print(f"recorded to {args.out}")
+    return EXIT_OK
+
+
+# --- the parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jpki-reset",
+        description="Guide a My Number Card through the JPKI PIN reset.",
+    )
+    parser.add_argument("--reader", default=None, help="preselect a reader (SPEC)")
+    sub = parser.add_subparsers(dest="command")
+
+    status = sub.add_parser("status", help="card check, plain text or JSON")
+    status.add_argument(
+        "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
+    )
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument(
+        "--ask-sign-pin",
+        action="store_true",
+        help="ask for the signing PIN to read the signing certificate (spends a try if wrong)",
+    )
+
+    rec = sub.add_parser("record", help="record a card conversation to a file")
+    rec.add_argument("--reader", required=True, help="reader SPEC")
+    rec.add_argument("--out", required=True, help="the .jsonl file to write")
+    rec.add_argument("--conversation", default="card-check", help="what to do with the card")
+    rec.add_argument("--title", default="")
+    rec.add_argument("--description", default="")
+    rec.add_argument("--card", default="", help="what the card is, for the header")
+    rec.add_argument("--ask-pins", action="store_true", help="ask for the PINs (real cards)")
+    return parser
+
+
+_COMMANDS = {"status": _status, "record": _record}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_COMMANDS[args.command](args))
+    except JpkiResetError as error:
+        print(f"jpki-reset: {error.code}: {error.message}", file=sys.stderr)
+        return exit_code_for(error)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
