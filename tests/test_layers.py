@@ -20,9 +20,7 @@ for info in pkgutil.walk_packages({package}.__path__, "{package}."):
     importlib.import_module(info.name)
 print("\\n".join(sorted(sys.modules)))
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return {name.split(".")[0] for name in out.stdout.split()}
 
 

@@ -178,10 +178,45 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--description", default="")
     rec.add_argument("--card", default="", help="what the card is, for the header")
     rec.add_argument("--ask-pins", action="store_true", help="ask for the PINs (real cards)")
+    _add_serve(sub)
+    _add_emulate(sub)
     return parser
 
 
-_COMMANDS = {"status": _status, "record": _record}
+# --- serve (reset_flow) -------------------------------------------------------------------------
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from reset_flow.serve import run_serve  # type: ignore[import-not-found]
+
+    return await run_serve(args)
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="run the reservation service on uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--db", default=None, help="SQLite file (default: the user data directory)")
+
+
+# --- emulate (readers bridges) --------------------------------------------------------------------
+
+
+async def _emulate(args: argparse.Namespace) -> int:
+    from readers.bridges import run_emulator  # type: ignore[import-not-found]
+
+    return await run_emulator(args)
+
+
+def _add_emulate(sub: argparse._SubParsersAction) -> None:
+    emulate = sub.add_parser("emulate", help="put a training card behind vpcd or nfcpy's udp driver")
+    emulate.add_argument("--profile", default="adult", help="training card profile")
+    where = emulate.add_mutually_exclusive_group(required=True)
+    where.add_argument("--vpcd", metavar="HOST:PORT", help="connect to pcscd's vpcd driver")
+    where.add_argument("--nfc-udp", metavar="HOST:PORT", help="answer nfcpy's udp driver")
+
+
+_COMMANDS = {"status": _status, "record": _record, "serve": _serve, "emulate": _emulate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
