@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Guide a My Number Card through the JPKI PIN reset.",
     )
     parser.add_argument("--reader", default=None, help="preselect a reader (SPEC)")
+    _add_tui_options(parser)
     sub = parser.add_subparsers(dest="command")
 
     status = sub.add_parser("status", help="card check, plain text or JSON")
@@ -180,7 +181,38 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--ask-pins", action="store_true", help="ask for the PINs (real cards)")
     _add_serve(sub)
     _add_emulate(sub)
+    _add_demo(sub)
     return parser
+
+
+# --- the TUI and demo (tui.launch imports Textual, only when they run) -------------------------
+
+
+def _add_tui_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
+    # Repeated on ``demo`` without defaults, so that options given before the subcommand survive.
+    default = argparse.SUPPRESS if repeated else None
+    parser.add_argument("--server", default=default, help="reservation service URL (default: in-process)")
+    parser.add_argument("--lang", choices=("ja", "en"), default=default, help="language (default: locale)")
+    parser.add_argument("--at", default=default, metavar="TIME", help="training only: service clock (ISO)")
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="play a scripted demo recording in the TUI")
+    demo.add_argument("recording", metavar="RECORDING", help="a recordings/demo-*.jsonl file")
+    demo.add_argument("--speed", type=float, default=1.0, help="pace multiplier (2 = twice as fast)")
+    _add_tui_options(demo, repeated=True)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tui.launch import run_demo
+
+    return run_demo(args)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from tui.launch import run_tui
+
+    return run_tui(args)
 
 
 # --- serve (reset_flow) -------------------------------------------------------------------------
@@ -217,15 +249,15 @@ def _add_emulate(sub: argparse._SubParsersAction) -> None:
 
 
 _COMMANDS = {"status": _status, "record": _record, "serve": _serve, "emulate": _emulate}
+_TUI_COMMANDS = {None: _tui, "demo": _demo}  # Textual runs its own event loop
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
     try:
+        if args.command in _TUI_COMMANDS:
+            return _TUI_COMMANDS[args.command](args)
         return asyncio.run(_COMMANDS[args.command](args))
     except JpkiResetError as error:
         print(f"jpki-reset: {error.code}: {error.message}", file=sys.stderr)

@@ -1,0 +1,34 @@
+"""A pass-through reader that counts commands, so a screen can show progress while a card is read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from readers.reader import Reader
+
+ProgressListener = Callable[[int], None]
+
+
+class CountingReader(Reader):
+    """Forwards everything to ``inner``; tells ``listener`` how many commands went so far."""
+
+    def __init__(self, inner: Reader) -> None:
+        super().__init__()
+        self.inner = inner
+        self.info = inner.info
+        self.count = 0
+        self.listener: ProgressListener | None = None
+        inner.add_listener(self._emit)
+
+    async def connect(self) -> bytes:
+        return await self.inner.connect()
+
+    async def transmit(self, command: bytes) -> bytes:
+        answer = await self.inner.transmit(command)
+        self.count += 1
+        if self.listener is not None:
+            self.listener(self.count)
+        return answer
+
+    async def disconnect(self) -> None:
+        await self.inner.disconnect()

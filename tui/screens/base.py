@@ -1,0 +1,173 @@
+"""What every wizard screen shares: banners, title and instruction at a fixed place, the body,
+the error note, the key bar; Enter forward, Escape back (asking first when data would be lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.geometry import Offset
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, OptionList
+
+from tui.errors import Explanation, explain
+from tui.widgets.banner import Banner
+from tui.widgets.error_note import ErrorNote
+from tui.widgets.keybar import KeyBar
+from tui.widgets.say import Say
+
+if TYPE_CHECKING:
+    from tui.app import ResetApp
+    from tui.wizard import Wizard
+
+
+class WizardScreen(Screen):
+    NAME: ClassVar[str] = "screen"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "forward", "key.forward", key_display="Enter"),
+        Binding("escape", "back", "key.back", key_display="Esc"),
+    ]
+
+    @property
+    def reset_app(self) -> ResetApp:
+        from tui.app import ResetApp
+
+        return cast(ResetApp, self.app)
+
+    @property
+    def wizard(self) -> Wizard:
+        return self.reset_app.wizard
+
+    @property
+    def help_key(self) -> str:
+        """The screen's help entry (F1 shows it below the focused control's)."""
+        return f"help.{self.NAME}"
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Banner(id="demo-banner", classes="banner")
+        yield Banner(id="clock-banner", classes="banner")
+        yield Say(f"{self.NAME}.title", id="title")
+        yield Say(self.instruction_key(), id="instruction")
+        with VerticalScroll(id="body", can_focus=False):
+            yield from self.body()
+        yield ErrorNote(id="error")
+        yield KeyBar(id="keys")
+
+    def body(self) -> Iterable[Widget]:
+        return ()
+
+    def instruction_key(self) -> str:
+        return f"{self.NAME}.instruction"
+
+    def on_mount(self) -> None:
+        self.relabel()
+
+    def on_screen_resume(self) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Draw every text again from the wizard state, in the current language."""
+        self._banners()
+        for say in self.query(Say):
+            say.relabel()
+        self.query_one(KeyBar).relabel()
+        self.refresh_bindings()
+
+    def _banners(self) -> None:
+        demo = self.query_one("#demo-banner", Banner)
+        player = self.reset_app.demo
+        if player is None:
+            demo.clear()
+        else:
+            demo.show(player.banner_key(), **player.banner_values())
+        clock = self.query_one("#clock-banner", Banner)
+        at = self.wizard.training_at
+        if at is None:
+            clock.clear()
+        else:
+            clock.show("clock.banner", time=at.strftime("%Y-%m-%d %H:%M"))
+
+    def set_instruction(self, key: str, **values: object) -> None:
+        self.query_one("#instruction", Say).show(key, **values)
+
+    # --- errors in place -----------------------------------------------------------------------
+
+    def show_error(self, error: BaseException | Explanation, *, action: str | None = None) -> None:
+        explanation = error if isinstance(error, Explanation) else explain(error, action=action)
+        self.query_one(ErrorNote).explain(explanation)
+        self.refresh_bindings()
+
+    def clear_error(self) -> None:
+        self.query_one(ErrorNote).clear()
+        self.refresh_bindings()
+
+    @property
+    def error_shown(self) -> bool:
+        return self.query_one(ErrorNote).shown
+
+    # --- keys ----------------------------------------------------------------------------------
+
+    def action_forward(self) -> None:
+        self.forward()
+
+    def forward(self) -> None:
+        """Enter: the next step (screens override)."""
+
+    def action_back(self) -> None:
+        if not self.can_go_back():
+            return
+        if self.loses_data():
+            from tui.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.go_back()
+
+            self.app.push_screen(ConfirmScreen("confirm.lose_data", self.loss_key()), answered)
+        else:
+            self.go_back()
+
+    def can_go_back(self) -> bool:
+        return len(self.app.screen_stack) > 2
+
+    def loses_data(self) -> bool:
+        """Whether going back throws away something typed or done (then Escape asks first)."""
+        return False
+
+    def loss_key(self) -> str:
+        return "confirm.lose_data.text"
+
+    def go_back(self) -> None:
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_go_back()
+        return True
+
+    # --- the terminal cursor follows the focus (for screen readers and braille displays) -------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.place_cursor(event.widget)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.place_cursor(event.option_list)
+
+    def place_cursor(self, widget: Widget) -> None:
+        self.call_after_refresh(self._place_cursor, widget)
+
+    def _place_cursor(self, widget: Widget) -> None:
+        if isinstance(widget, Input) or widget is not self.focused:
+            return  # Input puts the cursor at its caret itself
+        region = widget.content_region
+        line = 0
+        if isinstance(widget, OptionList) and widget.highlighted is not None:
+            line = max(0, widget.highlighted - round(widget.scroll_offset.y))
+        self.app.cursor_position = Offset(region.x, region.y + min(line, max(region.height - 1, 0)))

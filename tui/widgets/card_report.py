@@ -1,0 +1,61 @@
+"""The card check's findings as a table: card kind, the four PINs, the two certificates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+
+from readers.card_check import CardReport, CertificateSummary
+from readers.jpki import PinStatus
+
+JST = ZoneInfo("Asia/Tokyo")
+Translate = Callable[..., str]
+
+
+def jst_date(moment: datetime) -> str:
+    return moment.astimezone(JST).strftime("%Y-%m-%d")
+
+
+def pin_state(t: Translate, status: PinStatus) -> str:
+    if status.not_set:
+        return t("pin.state.not_set")
+    if status.tries_left is None:
+        return t("pin.state.unknown")
+    if status.blocked:
+        return t("pin.state.blocked")
+    return t("pin.state.tries", left=status.tries_left, max=status.max_tries)
+
+
+def certificate_state(t: Translate, summary: CertificateSummary, warning: str | None) -> str:
+    if not summary.present:
+        return t("cert.state.absent")
+    if summary.not_after is None:
+        return t("cert.state.needs_pin")
+    text = t(
+        "cert.state.valid",
+        start=jst_date(summary.not_before or summary.not_after),
+        end=jst_date(summary.not_after),
+    )
+    return f"{text}\n{t(warning)}" if warning else text
+
+
+def report_table(t: Translate, report: CardReport, warnings: dict[str, str | None] | None = None) -> Table:
+    """``warnings`` maps a certificate kind to a catalog key (expired, expiring soon) or None."""
+    table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+    table.add_column(ratio=2)
+    table.add_column(ratio=3)
+    kind = report.info.kind.value
+    table.add_row(t("check.card"), t(f"card.kind.{kind}"))
+    if report.face_authentication:
+        table.add_row("", t("card.face_auth"))
+    table.add_row(t("check.pins"), "")
+    for pin, status in report.pins.items():
+        table.add_row("  " + t(f"pin.name.{pin.value}"), pin_state(t, status))
+    table.add_row(t("check.certificates"), "")
+    for cert, summary in report.certificates.items():
+        warning = (warnings or {}).get(cert.value)
+        table.add_row("  " + t(f"cert.name.{cert.value}"), certificate_state(t, summary, warning))
+    return table

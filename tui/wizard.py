@@ -1,0 +1,94 @@
+"""The wizard's state: one object on the app, read and written by the screens.
+
+Widgets hold no state of the reset; a screen built again from this object shows the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from readers.card_check import CardReport
+from readers.jpki import JpkiCard, PinKind
+from readers.reader import Reader
+from tui.choices import ReaderChoice, Task, TaskChoice
+from tui.progress import CountingReader, ProgressListener
+
+ReaderFactory = Callable[[str], Reader]
+
+
+def _open(spec: str) -> Reader:
+    from readers.spec import open_reader
+
+    return open_reader(spec)
+
+
+@dataclass
+class Wizard:
+    choices: list[ReaderChoice] = field(default_factory=list)
+    reader_spec: str | None = None
+    preselected: bool = False  # --reader / demo: the start screen does not ask
+    task: TaskChoice | None = None
+    server_url: str | None = None
+    training_at: datetime | None = None  # --at: the service clock, training only
+    open_reader: ReaderFactory = _open
+    reader: CountingReader | None = None
+    card: JpkiCard | None = None
+    card_events: Callable[[str], None] | None = None  # the app's router of reader events
+    report: CardReport | None = None
+
+    @property
+    def training(self) -> bool:
+        """Training mode: a training card or a recording, never a resident's card."""
+        return bool(self.reader_spec) and self.reader_spec.split(":", 1)[0] in ("training", "replay")
+
+    @property
+    def reset_pin(self) -> PinKind | None:
+        return self.task.pin if self.task else None
+
+    @property
+    def proof_pin(self) -> PinKind | None:
+        """The PIN that proves identity: the other one."""
+        pin = self.reset_pin
+        if pin is None:
+            return None
+        return PinKind.AUTH if pin is PinKind.SIGN else PinKind.SIGN
+
+    def is_task(self, task: Task) -> bool:
+        return self.task is not None and self.task.task is task
+
+    async def session(self) -> JpkiCard:
+        """The card session, connecting the reader if needed."""
+        if self.reader is None:
+            assert self.reader_spec is not None
+            self.reader = CountingReader(self.open_reader(self.reader_spec))
+            self.reader.add_listener(self._card_event)
+        if self.card is None:
+            await self.reader.connect()
+            self.card = JpkiCard(self.reader)
+        return self.card
+
+    def _card_event(self, event: str) -> None:
+        if self.card_events is not None:
+            self.card_events(event)
+
+    def on_progress(self, listener: ProgressListener | None) -> None:
+        if self.reader is not None:
+            self.reader.listener = listener
+
+    def drop_session(self) -> None:
+        """Forget the card session (after an error the card's state is unknown)."""
+        self.card = None
+
+    async def close(self) -> None:
+        """End the card session and let go of the reader (a new task opens it again)."""
+        reader, self.reader, self.card = self.reader, None, None
+        if reader is not None:
+            await reader.disconnect()
+
+    def reset_task(self) -> None:
+        """Back at the start: nothing of the previous card is kept."""
+        self.task = None
+        self.report = None
+        self.card = None
