@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -13,8 +14,11 @@ from textual.widget import Widget
 
 from tui import i18n
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
-from tui.widgets.say import Term
+from tui.widgets.say import Term, Terms
 from tui.wizard import Wizard
+
+if TYPE_CHECKING:
+    from tui.demo import DemoPlayer
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ class ResetApp(App[int]):
         self.missing_keys: set[str] = set()
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme
-        self.demo = None  # a DemoPlayer in demo mode
+        self.demo: DemoPlayer | None = None  # set by demo mode before the app runs
         wizard.card_events = self._card_event
 
     def _card_event(self, event: str) -> None:
@@ -61,13 +65,20 @@ class ResetApp(App[int]):
 
     def t(self, key: str, **values: object) -> str:
         """``key`` in the current language; Term values are translated too."""
-        filled = {k: self.t(v) if isinstance(v, Term) else v for k, v in values.items()}
+        filled = {k: self._fill(v) for k, v in values.items()}
         if not i18n.has(self.lang, key):
             # A missing entry must not stop a reset at the counter: show the key, remember it.
             self.missing_keys.add(key)
             log.warning("no %s catalog entry for %s", self.lang, key)
             return key
         return i18n.translate(self.lang, key, **filled)
+
+    def _fill(self, value: object) -> object:
+        if isinstance(value, Term):
+            return self.t(value)
+        if isinstance(value, Terms):
+            return "\n".join("- " + self.t(key) for key in value)
+        return value
 
     def watch_lang(self) -> None:
         for screen in self.screen_stack:
@@ -81,6 +92,17 @@ class ResetApp(App[int]):
         from tui.screens.start import StartScreen
 
         self.push_screen(StartScreen())
+        if self.demo is not None:
+            self.demo.start()
+
+    async def on_event(self, event: events.Event) -> None:
+        # In demo mode the viewer's keys control the demo; only the script's keys reach the wizard.
+        if self.demo is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            from tui.demo import DemoKey
+
+            if not isinstance(event, DemoKey) and self.demo.viewer_key(event.key):
+                return
+        await super().on_event(event)
 
     # --- global actions ------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ class Task(StrEnum):
 @dataclass(frozen=True)
 class TaskChoice:
     task: Task
-    pin: PinKind | None  # the PIN to reset (steps only)
+    pin: PinKind | None  # the PIN to reset (step 1 only)
 
     @property
     def key(self) -> str:
@@ -53,6 +53,5 @@ TASKS = (
     TaskChoice(Task.CARD_CHECK, None),
     TaskChoice(Task.STEP1, PinKind.SIGN),
     TaskChoice(Task.STEP1, PinKind.AUTH),
-    TaskChoice(Task.STEP2, PinKind.SIGN),
-    TaskChoice(Task.STEP2, PinKind.AUTH),
+    TaskChoice(Task.STEP2, None),  # the PIN comes from the card's reservation
 )

@@ -8,12 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readers.card_check import CardReport
 from readers.jpki import JpkiCard, PinKind
 from readers.reader import Reader
 from tui.choices import ReaderChoice, Task, TaskChoice
 from tui.progress import CountingReader, ProgressListener
+
+if TYPE_CHECKING:
+    from reset_flow.client import ReservationClient
+    from reset_flow.clock import Clock
+    from reset_flow.flow import ResetFlow
 
 ReaderFactory = Callable[[str], Reader]
 
@@ -36,6 +43,10 @@ class Wizard:
     reader: CountingReader | None = None
     card: JpkiCard | None = None
     card_events: Callable[[str], None] | None = None  # the app's router of reader events
+    data_dir: Path | None = None  # the embedded service's folder (None: the user data directory)
+    flow: ResetFlow | None = None
+    service: ReservationClient | None = None
+    _clock: Clock | None = None
     report: CardReport | None = None
 
     @property
@@ -47,27 +58,49 @@ class Wizard:
     def reset_pin(self) -> PinKind | None:
         return self.task.pin if self.task else None
 
-    @property
-    def proof_pin(self) -> PinKind | None:
-        """The PIN that proves identity: the other one."""
-        pin = self.reset_pin
-        if pin is None:
-            return None
-        return PinKind.AUTH if pin is PinKind.SIGN else PinKind.SIGN
-
     def is_task(self, task: Task) -> bool:
         return self.task is not None and self.task.task is task
 
-    async def session(self) -> JpkiCard:
-        """The card session, connecting the reader if needed."""
+    def ensure_reader(self) -> CountingReader:
+        """The chosen reader, opened once per task (not yet connected)."""
         if self.reader is None:
             assert self.reader_spec is not None
             self.reader = CountingReader(self.open_reader(self.reader_spec))
             self.reader.add_listener(self._card_event)
+        return self.reader
+
+    async def session(self) -> JpkiCard:
+        """The card check's session, connecting the reader if needed (flows keep their own)."""
         if self.card is None:
-            await self.reader.connect()
-            self.card = JpkiCard(self.reader)
+            reader = self.ensure_reader()
+            await reader.connect()
+            self.card = JpkiCard(reader)
         return self.card
+
+    @property
+    def clock(self) -> Clock:
+        """The flows' clock: the training clock of ``--at`` (it then runs on), else the system's."""
+        if self._clock is None:
+            from reset_flow.clock import SystemClock, TrainingClock
+
+            self._clock = TrainingClock(self.training_at) if self.training_at else SystemClock()
+        return self._clock
+
+    def ensure_service(self) -> ReservationClient:
+        if self.service is None:
+            from tui.service import open_service
+
+            self.service = open_service(self.server_url, self.clock, self.data_dir)
+        return self.service
+
+    def start_flow(self) -> ResetFlow:
+        """A fresh step-1 or step-2 flow for the chosen task, on the chosen reader."""
+        from reset_flow.step1 import Step1
+        from reset_flow.step2 import Step2
+
+        kind = Step1 if self.is_task(Task.STEP1) else Step2
+        self.flow = kind(self.ensure_reader(), self.ensure_service(), self.clock)
+        return self.flow
 
     def _card_event(self, event: str) -> None:
         if self.card_events is not None:
@@ -92,3 +125,4 @@ class Wizard:
         self.task = None
         self.report = None
         self.card = None
+        self.flow = None

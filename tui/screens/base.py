@@ -74,13 +74,13 @@ class WizardScreen(Screen):
 
     def relabel(self) -> None:
         """Draw every text again from the wizard state, in the current language."""
-        self._banners()
+        self.refresh_banners()
         for say in self.query(Say):
             say.relabel()
         self.query_one(KeyBar).relabel()
         self.refresh_bindings()
 
-    def _banners(self) -> None:
+    def refresh_banners(self) -> None:
         demo = self.query_one("#demo-banner", Banner)
         player = self.reset_app.demo
         if player is None:

@@ -1,4 +1,7 @@
-"""A yes/no question that must be answered by a key: Y or Enter yes, N or Escape no."""
+"""A yes/no question answered by a key: Y yes, N or Escape no.
+
+Enter is deliberately not an answer: a reflex Enter must not spend a resident's last PIN try.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from tui.widgets.say import Say
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "key.yes", key_display="Y"),
-        Binding("enter", "answer(True)", "key.yes", key_display="Enter", show=False),
         Binding("n", "answer(False)", "key.no", key_display="N"),
         Binding("escape", "answer(False)", "key.no", key_display="Esc", show=False),
     ]

@@ -124,4 +124,10 @@ def first_screen(choice: TaskChoice) -> WizardScreen:
         from tui.screens.card_check import CardCheckScreen
 
         return CardCheckScreen()
-    raise NotImplementedError(choice.task)
+    if choice.task is Task.STEP1:
+        from tui.screens.place_card import PlaceCardScreen
+
+        return PlaceCardScreen()
+    from tui.screens.kiosk_window import KioskWindowScreen
+
+    return KioskWindowScreen()

@@ -11,6 +11,12 @@ class Term(str):
     __slots__ = ()
 
 
+class Terms(tuple):
+    """Several catalog keys, translated and drawn one per line (e.g. the reasons of a verdict)."""
+
+    __slots__ = ()
+
+
 class Say(Static):
     """A Static whose content is a catalog entry; ``relabel`` draws it again in the app's
     current language, so switching language at run time needs no screen rebuild."""

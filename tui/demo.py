@@ -1,0 +1,128 @@
+"""Demo mode: a recording's ``ui`` lines press the keys, at their pace, on a replayed card.
+
+The keyboard then controls the demo, not the wizard: Space pauses and resumes, N plays the next
+step at once, F2 and F3 still switch language and colours, Ctrl+Q quits. Other keys are ignored,
+so a viewer cannot steer the wizard away from what the recording holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import unicodedata
+from typing import TYPE_CHECKING
+
+from textual import events
+
+from readers.recording import Recording, UiLine
+
+if TYPE_CHECKING:
+    from tui.app import ResetApp
+
+VIEWER_KEYS = frozenset({"f2", "f3", "ctrl+q"})
+
+
+class DemoKey(events.Key):
+    """A key pressed by the script (not by a viewer)."""
+
+
+def demo_key(key: str) -> DemoKey:
+    """The key event a terminal would send for ``key`` (a key name such as ``enter`` or ``a``)."""
+    if len(key) == 1:
+        return DemoKey(key, key)
+    try:
+        char: str | None = unicodedata.lookup(key.upper().replace("_", " "))
+    except KeyError:
+        char = None
+    if key == "space":
+        char = " "
+    return DemoKey(key, char)
+
+
+class DemoPlayer:
+    def __init__(self, app: ResetApp, recording: Recording, *, speed: float = 1.0) -> None:
+        self.app = app
+        self.recording = recording
+        self.steps: list[UiLine] = recording.ui_steps
+        self.speed = max(speed, 0.01)
+        self.at = 0  # steps played
+        self.paused = False
+        self.finished = False
+        self._go = asyncio.Event()  # set: play without waiting (N), or when resumed
+        self._task: asyncio.Task[None] | None = None
+
+    # --- what the banner says ---------------------------------------------------------------
+
+    def banner_key(self) -> str:
+        if self.finished:
+            return "demo.finished"
+        return "demo.paused" if self.paused else "demo.playing"
+
+    def banner_values(self) -> dict[str, object]:
+        current = self.steps[min(self.at, len(self.steps) - 1)] if self.steps else None
+        return {
+            "say": current.say if current else "",
+            "step": min(self.at + 1, len(self.steps)),
+            "steps": len(self.steps),
+            "title": self.recording.header.title,
+        }
+
+    def _redraw(self) -> None:
+        banners = getattr(self.app.screen, "refresh_banners", None)
+        if banners is not None:
+            banners()
+
+    # --- viewer controls -----------------------------------------------------------------------
+
+    def viewer_key(self, key: str) -> bool:
+        """Handle a viewer's key; True when the wizard should not see it."""
+        if key == "space":
+            self.toggle_pause()
+            return True
+        if key == "n":
+            self.step()
+            return True
+        return key not in VIEWER_KEYS
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        if not self.paused:
+            self._go.set()
+        self._redraw()
+
+    def step(self) -> None:
+        """Play the next step now (also while paused)."""
+        self._go.set()
+
+    # --- playing -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.play())
+
+    async def play(self) -> None:
+        for index, step in enumerate(self.steps):
+            self.at = index
+            self._redraw()
+            await self._wait(step.pause_ms / 1000 / self.speed)
+            await self._idle()
+            for key in step.keys:
+                self.app.post_message(demo_key(key))
+                await asyncio.sleep(0)
+                await self._idle()
+        self.finished = True
+        self._redraw()
+
+    async def _wait(self, seconds: float) -> None:
+        """The step's pause; N cuts it short. Paused, it waits for N (one step) or Space."""
+        self._go.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._go.wait(), seconds)
+        if not self._go.is_set() and self.paused:
+            await self._go.wait()
+        self._go.clear()
+
+    async def _idle(self) -> None:
+        """Wait until the card and service work started by the last key is done."""
+        await asyncio.sleep(0.01)
+        while any(worker.is_running for worker in self.app.workers):
+            await asyncio.sleep(0.01)

@@ -1,0 +1,53 @@
+"""Flow states as the screen explains them (the endings and interruptions shown in place)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from reset_flow import states as st
+from tui import i18n
+from tui.errors import Explanation
+from tui.widgets.say import Term, Terms
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def jst(moment: datetime | None) -> str:
+    """A moment as Japan time, the way the screens write it."""
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def reason_terms(reasons: tuple[object, ...]) -> Terms:
+    return Terms(f"reason.{reason.code.value}" for reason in reasons)  # type: ignore[attr-defined]
+
+
+def explain_state(state: st.FlowState) -> Explanation:
+    """Title, explanation and next action for a state shown in place."""
+    if isinstance(state, st.CardProblem):
+        return _by_code("error", state.code)
+    if isinstance(state, st.ServiceRefusal):
+        return _by_code("service", state.code)
+    name = state.name
+    values: dict[str, object] = {}
+    if isinstance(state, st.CardRemoved):
+        name = "card-removed-verify" if state.during_verify else "card-removed"
+    if isinstance(state, st.GoToWindow):
+        values["reasons"] = reason_terms(state.reasons)
+    if isinstance(state, st.PinBlocked):
+        values["pin"] = Term(f"pin.label.{state.pin.value}")
+    if isinstance(state, st.KioskClosed):
+        values.update(opening=jst(state.next_opening), deadline=jst(state.deadline))
+    if isinstance(state, st.ReservationExpired):
+        values.update(deadline=jst(state.deadline), reset=Term(f"pin.label.{state.reset.value}"))
+    base = f"state.{name}"
+    return Explanation(f"{base}.title", f"{base}.text", f"{base}.action", values)
+
+
+def _by_code(family: str, code: str) -> Explanation:
+    base = f"{family}.{code}"
+    if not i18n.has("en", f"{base}.title"):
+        return Explanation(
+            f"{family}.unknown.title", f"{family}.unknown.text", f"{family}.unknown.action", {"code": code}
+        )
+    return Explanation(f"{base}.title", f"{base}.text", f"{base}.action")

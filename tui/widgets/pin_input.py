@@ -1,0 +1,29 @@
+"""A masked PIN entry: shows ``*`` per character (never the PIN), optionally upper-cases as typed."""
+
+from __future__ import annotations
+
+from reset_flow.pin_rules import as_typed
+from rich.text import Text
+from textual.widgets import Input
+
+from readers.jpki import PinKind
+from readers.pin import MAX_PIN_LENGTH
+
+
+class PinInput(Input):
+    """The entry of a ``kind`` PIN, kept as the rules of ``reset_flow`` say it is typed (the
+    signing PIN upper-cased: residents type lower case or press Caps Lock)."""
+
+    def __init__(self, kind: PinKind, *, id: str, help_key: str) -> None:
+        super().__init__(password=True, id=id, max_length=MAX_PIN_LENGTH)
+        self.kind = kind
+        self.help_key = help_key
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(as_typed(self.kind, text), start, end)
+
+    @property
+    def _value(self) -> Text:
+        # Textual masks with a bullet, which is East-Asian ambiguous and misaligns on CJK
+        # terminals; an asterisk is one cell everywhere.
+        return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
