@@ -1,0 +1,198 @@
+"""NFC readers driven by nfcpy (Sony RC-S380, RC-S330/360/370, PN533, ...): the My Number Card
+as an ISO 14443 Type B card.
+
+nfcpy blocks while it talks to the device, so each ``NfcReader`` runs every nfcpy call of its
+connection on one thread of its own and the asyncio loop only awaits. ``connect`` opens the
+device by its nfcpy path (``usb``, ``usb:054c:06c3``, ``tty:USB0:pn532``, ``udp:host:port``),
+senses a Type B target (waiting up to ``card_timeout`` seconds), activates it and returns the ATR
+a PC/SC reader would synthesise for it. ``transmit`` sends raw APDUs with ``Type4BTag.transceive``
+(nfcpy's own ``send_apdu`` refuses extended length; this reader sends an extended APDU only when
+built with ``extended_length=True``). Every nfcpy failure becomes a typed error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import nfc
+import nfc.clf
+import nfc.tag
+from nfc.tag.tt4 import Type4BTag, Type4TagCommandError
+
+from readers.apdu import Command
+from readers.bridges.type_b import atr_for
+from readers.errors import (
+    CardRemoved,
+    ExtendedLengthUnsupported,
+    NoCard,
+    NoNfcDevice,
+    ReaderAccessDenied,
+    ReaderBusy,
+    ReaderError,
+    ReaderLost,
+    TransportError,
+)
+from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, Reader, ReaderInfo
+
+T = TypeVar("T")
+
+SENSE_PAUSE = 0.1  # seconds between two looks for a card
+NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
+
+
+def open_error(path: str, error: BaseException) -> ReaderError:
+    """The typed error for a device nfcpy could not open."""
+    number = getattr(error, "errno", None)
+    if number == errno.EACCES:
+        return ReaderAccessDenied(
+            f"the NFC device at {path} is there, but this user may not open it (a udev rule is needed)"
+        )
+    if number == errno.EBUSY:
+        return ReaderBusy(f"the NFC device at {path} is in use: {NO_DEVICE_HINT}")
+    if number in (errno.ENODEV, errno.ENOENT, None) or isinstance(error, OSError):
+        return NoNfcDevice(f"no NFC device found at {path}: {NO_DEVICE_HINT}")
+    return NoNfcDevice(f"the NFC device at {path} cannot be used ({error.__class__.__name__})")
+
+
+def exchange_error(error: BaseException) -> ReaderError:
+    """The typed error for a failed exchange with an activated card."""
+    if isinstance(error, Type4TagCommandError) and error.errno == nfc.tag.PROTOCOL_ERROR:
+        return TransportError("the card broke the ISO-DEP protocol")
+    if isinstance(error, Type4TagCommandError | nfc.clf.CommunicationError):
+        return CardRemoved("the card stopped answering: it was taken off the reader")
+    if isinstance(error, OSError):
+        return ReaderLost("the NFC reader was unplugged or stopped answering")
+    return TransportError(f"the NFC exchange failed ({error.__class__.__name__})")
+
+
+class NfcReader(Reader):
+    """An nfcpy device and the Type B card on it."""
+
+    def __init__(
+        self, path: str = "usb", *, card_timeout: float = 0.0, extended_length: bool = False
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.card_timeout = card_timeout
+        self.info = ReaderInfo("nfc", f"NFC reader ({path})", extended_length)
+        self._thread: ThreadPoolExecutor | None = None
+        self._clf: nfc.ContactlessFrontend | None = None
+        self._tag: Type4BTag | None = None
+        self._cancel = threading.Event()
+
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nfc")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+
+    # --- on the connection's thread -------------------------------------------------------------
+
+    def _open(self) -> None:
+        if self._clf is not None:
+            return
+        clf = nfc.ContactlessFrontend()
+        try:
+            found = clf.open(self.path)
+        except Exception as error:  # nfcpy and libusb raise many kinds; all mean "cannot open"
+            raise open_error(self.path, error) from None
+        if not found:
+            raise NoNfcDevice(f"no NFC device found at {self.path}: {NO_DEVICE_HINT}")
+        self._clf = clf
+        self.info = ReaderInfo("nfc", f"{clf} ({self.path})", self.info.extended_length)
+
+    def _sense(self, timeout: float) -> tuple[bytes, bool]:
+        """Find and activate a Type B card; returns its ATR and whether we had to wait for it."""
+        assert self._clf is not None
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                target = self._clf.sense(nfc.clf.RemoteTarget("106B"))
+                tag = nfc.tag.activate(self._clf, target) if target is not None else None
+            except OSError as error:
+                raise ReaderLost(f"the NFC reader at {self.path} stopped answering") from error
+            except nfc.clf.Error:
+                tag = None
+            if isinstance(tag, Type4BTag):
+                self._tag = tag
+                return atr_for(target.sensb_res, b"\x00"), waited
+            if tag is not None:
+                raise NoCard("the card on the reader is not an ISO 14443-4 Type B card")
+            if self._cancel.is_set() or time.monotonic() >= deadline:
+                raise NoCard(f"no card is on the NFC reader ({self.path})")
+            waited = True
+            self._cancel.wait(SENSE_PAUSE)
+
+    def _transceive(self, command: bytes) -> bytes:
+        if self._tag is None:
+            raise TransportError("no card session: connect first")
+        try:
+            answer = self._tag.transceive(bytearray(command))
+        except Exception as error:  # nfcpy raises its own and the OS's errors
+            self._tag = None
+            raise exchange_error(error) from None
+        if answer is None or len(answer) < 2:
+            raise TransportError("the card's answer has no status word")
+        return bytes(answer)
+
+    def _close(self) -> None:
+        self._tag = None
+        clf, self._clf = self._clf, None
+        if clf is not None:
+            with contextlib.suppress(Exception):
+                clf.close()  # turns the field off: the card's session ends
+
+    # --- the Reader interface -------------------------------------------------------------------
+
+    async def connect(self) -> bytes:
+        self._cancel.clear()
+        try:
+            await self._run(self._open)
+            atr, waited = await self._run(self._sense, self.card_timeout)
+        except asyncio.CancelledError:
+            self._cancel.set()
+            await self._shutdown()
+            raise
+        except BaseException:
+            await self._shutdown()
+            raise
+        if waited:
+            self._emit(CARD_INSERTED)
+        return atr
+
+    async def transmit(self, command: bytes) -> bytes:
+        if not self.info.extended_length and _is_extended(command):
+            raise ExtendedLengthUnsupported("this NFC link is used with short APDUs only")
+        try:
+            return await self._run(self._transceive, command)
+        except CardRemoved:
+            self._emit(CARD_REMOVED)
+            raise
+        except ReaderLost:
+            self._emit(READER_LOST)
+            raise
+
+    async def disconnect(self) -> None:
+        await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        if self._thread is None:
+            return
+        with contextlib.suppress(Exception):
+            await self._run(self._close)
+        self._thread.shutdown(wait=False)
+        self._thread = None
+
+
+def _is_extended(raw: bytes) -> bool:
+    try:
+        return Command.decode(raw).extended
+    except Exception:
+        return False
