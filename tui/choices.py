@@ -1,4 +1,4 @@
-"""What the start screen offers: readers (with why one is unavailable) and tasks."""
+"""What the start screen offers: readers (from discovery, with why one is unavailable) and tasks."""
 
 from __future__ import annotations
 
@@ -6,31 +6,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from readers.discovery import ReaderChoice, discover
 from readers.jpki import PinKind
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
 
 
-@dataclass(frozen=True)
-class ReaderChoice:
-    spec: str
-    name: str
-    kind: str  # "pcsc" | "nfc" | "training" | "replay"
-    available: bool = True
-    reason: str = ""
-
-
-def reader_choices(recordings: Path = RECORDINGS) -> list[ReaderChoice]:
-    """Every reader the start screen lists: the training cards, then the recordings."""
-    from readers.training_card.profiles import PROFILES
-
-    found = [
-        ReaderChoice(f"training:{name}", f"{name}: {profile.title}", "training")
-        for name, profile in PROFILES.items()
-    ]
-    for path in sorted(recordings.glob("*.jsonl")) if recordings.is_dir() else []:
-        found.append(ReaderChoice(f"replay:{path}", path.stem, "replay"))
-    return found
+def discover_readers() -> list[ReaderChoice]:
+    """Everything to read a card with (blocking: PC/SC is queried; call it from a thread)."""
+    return discover(RECORDINGS)
 
 
 class Task(StrEnum):

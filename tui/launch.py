@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from readers.errors import ReaderSpecInvalid
 from tui.app import ResetApp
-from tui.choices import reader_choices
 from tui.wizard import Wizard
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -24,7 +23,7 @@ def parse_at(text: str) -> datetime:
 
 
 def build_wizard(reader: str | None, server: str | None, at: str | None) -> Wizard:
-    wizard = Wizard(choices=reader_choices(), reader_spec=reader, preselected=reader is not None)
+    wizard = Wizard(reader_spec=reader, preselected=reader is not None)
     wizard.server_url = server
     if at is not None:
         if reader is None or not wizard.training:

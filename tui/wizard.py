@@ -6,15 +6,16 @@ Widgets hold no state of the reset; a screen built again from this object shows 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readers.card_check import CardReport
+from readers.discovery import ReaderChoice
 from readers.jpki import JpkiCard, PinKind
 from readers.reader import Reader
-from tui.choices import ReaderChoice, Task, TaskChoice
+from tui.choices import Task, TaskChoice, discover_readers
 from tui.progress import CountingReader, ProgressListener
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ def _open(spec: str) -> Reader:
 
 @dataclass
 class Wizard:
-    choices: list[ReaderChoice] = field(default_factory=list)
+    discover: Callable[[], list[ReaderChoice]] = discover_readers
+    choices: list[ReaderChoice] | None = None  # None until discovery has answered
     reader_spec: str | None = None
     preselected: bool = False  # --reader / demo: the start screen does not ask
     task: TaskChoice | None = None

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 
+from readers.discovery import training_choices
 from tui.app import ResetApp
 from tui.launch import build_wizard
-from tui.wizard import Wizard
 
 
-def make_app(reader: str | None = "training:adult", *, lang: str = "en", **wizard: object) -> ResetApp:
-    built: Wizard = build_wizard(reader, None, wizard.pop("at", None))  # type: ignore[arg-type]
+def make_app(
+    reader: str | None = "training:adult",
+    *,
+    lang: str = "en",
+    at: str | None = None,
+    data_dir: Path | None = None,
+    theme: str | None = None,
+    **wizard: object,
+) -> ResetApp:
+    """The app as ``jpki-reset --reader READER --lang LANG [--at AT]`` builds it; discovery lists
+    the training cards only, and the embedded service keeps its files in ``data_dir``."""
+    built = build_wizard(reader, None, at)
+    built.discover = training_choices
+    built.data_dir = data_dir
     for name, value in wizard.items():
         setattr(built, name, value)
-    return ResetApp(built, lang=lang)
+    return ResetApp(built, lang=lang) if theme is None else ResetApp(built, lang=lang, theme=theme)
 
 
 def screen_text(app: ResetApp) -> str:

@@ -1,15 +1,22 @@
-"""The start screen: which reader (unless preselected), then which task."""
+"""The start screen: which reader (unless preselected), then which task.
+
+Discovery queries PC/SC and sysfs, so it runs in a worker thread; the screen is usable at once
+and the reader list fills in when discovery answers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from readers.discovery import ReaderChoice
 from tui.choices import TASKS, Task, TaskChoice
+from tui.errors import Explanation
 from tui.screens.base import WizardScreen
 from tui.widgets.say import Say
 
@@ -22,6 +29,12 @@ class ChoiceList(OptionList):
         self.help_key = help_key
 
 
+class ReadersFound(Message):
+    def __init__(self, choices: list[ReaderChoice]) -> None:
+        super().__init__()
+        self.choices = choices
+
+
 class StartScreen(WizardScreen):
     NAME: ClassVar[str] = "start"
 
@@ -30,14 +43,28 @@ class StartScreen(WizardScreen):
             yield Say(id="reader-chosen")
         else:
             yield Say("start.readers", classes="label")
+            yield Say(id="discovering")
             yield ChoiceList(id="readers", help_key="help.start.readers")
         yield Say("start.tasks", classes="label")
         yield ChoiceList(id="tasks", help_key="help.start.tasks")
 
     def on_mount(self) -> None:
         super().on_mount()
-        first = "#tasks" if self.wizard.preselected else "#readers"
-        self.query_one(first, OptionList).focus()
+        if self.wizard.preselected:
+            self.query_one("#tasks", OptionList).focus()
+            return
+        self.query_one("#readers", OptionList).focus()
+        if self.wizard.choices is None:
+            self.query_one("#discovering", Say).show("start.discovering")
+            self.run_worker(self._discover, thread=True, group="discovery")
+
+    def _discover(self) -> None:
+        self.post_message(ReadersFound(self.wizard.discover()))
+
+    def on_readers_found(self, message: ReadersFound) -> None:
+        self.wizard.choices = message.choices
+        self.query_one("#discovering", Say).clear()
+        self.relabel()
 
     def can_go_back(self) -> bool:
         return False
@@ -53,36 +80,31 @@ class StartScreen(WizardScreen):
         self._fill_tasks()
         super().relabel()
 
-    def _fill(self, selector: str, options: list[Option]) -> None:
+    def _fill(self, selector: str, options: list[Option], highlight: int | None = None) -> None:
         listing = self.query_one(selector, OptionList)
-        highlighted = listing.highlighted
+        highlighted = listing.highlighted if highlight is None else highlight
         listing.clear_options()
         listing.add_options(options)
-        listing.highlighted = highlighted if highlighted is not None else 0
+        if options:
+            listing.highlighted = highlighted if highlighted is not None else 0
 
     def _fill_readers(self) -> None:
         if self.wizard.preselected:
-            chosen = self._chosen_reader_name()
-            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=chosen)
+            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
             return
+        choices = self.wizard.choices or []
         options = []
-        for choice in self.wizard.choices:
-            prompt = self.app.t(f"reader.kind.{choice.kind}", name=choice.name)
+        for choice in choices:
+            prompt = choice.name
             if not choice.available:
-                prompt = self.app.t("reader.unavailable", reader=prompt, reason=choice.reason)
+                prompt = self.app.t("reader.unavailable", reader=prompt, reason=choice.reason or "")
+            elif choice.reason:  # usable, with a note (e.g. no card on the reader yet)
+                prompt = self.app.t("reader.note", reader=prompt, note=choice.reason)
             options.append(Option(prompt, id=choice.spec, disabled=not choice.available))
-        self._fill("#readers", options)
-        if self.wizard.reader_spec and self.query_one("#readers", OptionList).highlighted is None:
-            specs = [c.spec for c in self.wizard.choices]
-            if self.wizard.reader_spec in specs:
-                self.query_one("#readers", OptionList).highlighted = specs.index(self.wizard.reader_spec)
-
-    def _chosen_reader_name(self) -> str:
-        spec = self.wizard.reader_spec or ""
-        for choice in self.wizard.choices:
-            if choice.spec == spec:
-                return self.app.t(f"reader.kind.{choice.kind}", name=choice.name)
-        return spec
+        specs = [choice.spec for choice in choices]
+        chosen = specs.index(self.wizard.reader_spec) if self.wizard.reader_spec in specs else None
+        first_usable = next((i for i, c in enumerate(choices) if c.available), None)
+        self._fill("#readers", options, chosen if chosen is not None else first_usable)
 
     def _fill_tasks(self) -> None:
         self._fill("#tasks", [Option(self.app.t(choice.key), id=choice.key) for choice in TASKS])
@@ -105,17 +127,13 @@ class StartScreen(WizardScreen):
 
     def _start(self, choice: TaskChoice) -> None:
         if not self.wizard.reader_spec:
-            self.show_error_key("start.no_reader")
+            base = "start.no_reader"
+            self.show_error(Explanation(f"{base}.title", f"{base}.text", f"{base}.action"))
             self.query_one("#readers", OptionList).focus()
             return
         self.clear_error()
         self.wizard.task = choice
         self.app.push_screen(first_screen(choice))
-
-    def show_error_key(self, base: str) -> None:
-        from tui.errors import Explanation
-
-        self.show_error(Explanation(f"{base}.title", f"{base}.text", f"{base}.action"))
 
 
 def first_screen(choice: TaskChoice) -> WizardScreen:
