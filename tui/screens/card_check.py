@@ -20,6 +20,7 @@ from tui.widgets.say import Say
 class CardCheckScreen(CardScreen):
     NAME: ClassVar[str] = "check"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "forward", "key.done", key_display="Enter"),
         Binding("r", "read_again", "key.read_again", key_display="R"),
     ]
 

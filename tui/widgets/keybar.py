@@ -6,6 +6,7 @@ this bar translates them, and it redraws when the bindings or the language chang
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
@@ -39,13 +40,25 @@ class KeyBar(Static):
                     continue
                 seen.add(binding.action)
                 out.append((self.app.get_key_display(binding), self.app.t(binding.description)))
-        return out
+        # Quitting is the last thing anyone looks for: keep it at the end.
+        return sorted(out, key=lambda entry: entry[0] == "Ctrl+Q")
 
     def relabel(self) -> None:
-        text = Text()
-        for number, (key, meaning) in enumerate(self.entries()):
-            if number:
+        """Lay the keys out line by line, never splitting a key from its meaning."""
+        width = max(self.content_region.width, 20) if self.content_region.width else 78
+        text, used = Text(), 0
+        for key, meaning in self.entries():
+            size = cell_len(key) + 1 + cell_len(meaning)
+            if used and used + 2 + size > width:
+                text.append("\n")
+                used = 0
+            elif used:
                 text.append("  ")
+                used += 2
             text.append(key, style="reverse")
             text.append(" " + meaning)
+            used += size
         self.update(text)
+
+    def on_resize(self) -> None:
+        self.relabel()
