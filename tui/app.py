@@ -19,6 +19,7 @@ from tui.wizard import Wizard
 
 if TYPE_CHECKING:
     from tui.demo import DemoPlayer
+    from tui.screens.start import StartScreen
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,12 @@ class ResetApp(App[int]):
 
     # --- screens -------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> StartScreen:
         from tui.screens.start import StartScreen
 
-        self.push_screen(StartScreen())
+        return StartScreen()
+
+    def on_mount(self) -> None:
         if self.demo is not None:
             self.demo.start()
 

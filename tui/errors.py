@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from readers.apdu import from_hex
 from readers.errors import JpkiResetError, ReplayMismatch, WrongPin
-from readers.jpki_applet import describe
 from tui import i18n
 
 
@@ -41,6 +39,9 @@ def explain(error: BaseException, *, action: str | None = None) -> Explanation:
 
 def _command_name(pattern: str) -> str:
     """A recorded or sent command by its name (redacted bytes read as zero for naming only)."""
+    from readers.apdu import from_hex
+    from readers.jpki_applet import describe
+
     try:
         return describe(from_hex(pattern.replace("??", "00")))
     except ValueError:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from readers.errors import ReaderSpecInvalid
 from tui.app import ResetApp
 from tui.wizard import Wizard
-
-JST = ZoneInfo("Asia/Tokyo")
-
 
 def parse_at(text: str) -> datetime:
     """``--at``: an ISO date and time; without a zone it is Japan time."""
@@ -19,7 +15,9 @@ def parse_at(text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ReaderSpecInvalid(f"--at {text!r}: use an ISO time such as 2026-04-01T22:30") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=JST)
+    from zoneinfo import ZoneInfo
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
 def build_wizard(reader: str | None, server: str | None, at: str | None) -> Wizard:
@@ -33,10 +31,13 @@ def build_wizard(reader: str | None, server: str | None, at: str | None) -> Wiza
     return wizard
 
 
+def build_app(args: argparse.Namespace) -> ResetApp:
+    """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME]`` runs."""
+    return ResetApp(build_wizard(args.reader, args.server, args.at), lang=args.lang)
+
+
 def run_tui(args: argparse.Namespace) -> int:
-    wizard = build_wizard(args.reader, args.server, args.at)
-    app = ResetApp(wizard, lang=args.lang)
-    return app.run() or 0
+    return build_app(args).run() or 0
 
 
 def run_demo(args: argparse.Namespace) -> int:

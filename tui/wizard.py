@@ -11,19 +11,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readers.card_check import CardReport
-from readers.discovery import ReaderChoice
-from readers.jpki import JpkiCard, PinKind
-from readers.reader import Reader
 from tui.choices import Task, TaskChoice, discover_readers
-from tui.progress import CountingReader, ProgressListener
 
 if TYPE_CHECKING:
     from reset_flow.client import ReservationClient
     from reset_flow.clock import Clock
     from reset_flow.flow import ResetFlow
 
-ReaderFactory = Callable[[str], Reader]
+    from readers.card_check import CardReport
+    from readers.discovery import ReaderChoice
+    from readers.jpki import JpkiCard, PinKind
+    from readers.reader import Reader
+    from tui.progress import CountingReader, ProgressListener
+
+ReaderFactory = Callable[[str], "Reader"]
 
 
 def _open(spec: str) -> Reader:
@@ -58,7 +59,7 @@ class Wizard:
 
     @property
     def reset_pin(self) -> PinKind | None:
-        return self.task.pin if self.task else None
+        return self.task.reset_pin if self.task else None
 
     def is_task(self, task: Task) -> bool:
         return self.task is not None and self.task.task is task
@@ -66,6 +67,8 @@ class Wizard:
     def ensure_reader(self) -> CountingReader:
         """The chosen reader, opened once per task (not yet connected)."""
         if self.reader is None:
+            from tui.progress import CountingReader
+
             assert self.reader_spec is not None
             self.reader = CountingReader(self.open_reader(self.reader_spec))
             self.reader.add_listener(self._card_event)
@@ -74,6 +77,8 @@ class Wizard:
     async def session(self) -> JpkiCard:
         """The card check's session, connecting the reader if needed (flows keep their own)."""
         if self.card is None:
+            from readers.jpki import JpkiCard
+
             reader = self.ensure_reader()
             await reader.connect()
             self.card = JpkiCard(reader)

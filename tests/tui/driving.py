@@ -24,6 +24,7 @@ def make_app(
     the training cards only, and the embedded service keeps its files in ``data_dir``."""
     built = build_wizard(reader, None, at)
     built.discover = training_choices
+    built.choices = training_choices()  # as discovery would list them on a laptop without readers
     built.data_dir = data_dir
     for name, value in wizard.items():
         setattr(built, name, value)

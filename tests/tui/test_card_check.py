@@ -13,7 +13,7 @@ async def test_card_check_shows_every_pin_and_certificate_in_words() -> None:
     assert "My Number Card" in text
     assert "3 of 3 tries left" in text
     assert "5 of 5 tries left" in text
-    assert "present (its dates need the signing PIN)" in text
+    assert "present (dates need the signing PIN)" in text
 
 
 async def test_a_blocked_pin_is_said_in_words_in_japanese() -> None:

@@ -51,6 +51,7 @@ class WizardScreen(Screen):
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._drawn_lang = self.reset_app.lang
         yield Banner(id="demo-banner", classes="banner")
         yield Banner(id="clock-banner", classes="banner")
         yield Say(f"{self.NAME}.title", id="title")
@@ -66,14 +67,17 @@ class WizardScreen(Screen):
     def instruction_key(self) -> str:
         return f"{self.NAME}.instruction"
 
-    def on_mount(self) -> None:
-        self.relabel()
+    _drawn_lang: str | None = None
 
     def on_screen_resume(self) -> None:
-        self.relabel()
+        if self._drawn_lang != self.reset_app.lang:
+            self.relabel()  # the language changed while another screen was on top
+        else:
+            self.refresh_banners()
 
     def relabel(self) -> None:
         """Draw every text again from the wizard state, in the current language."""
+        self._drawn_lang = self.reset_app.lang
         self.refresh_banners()
         for say in self.query(Say):
             say.relabel()
@@ -135,7 +139,7 @@ class WizardScreen(Screen):
             self.go_back()
 
     def can_go_back(self) -> bool:
-        return len(self.app.screen_stack) > 2
+        return len(self.app.screen_stack) > 1
 
     def loses_data(self) -> bool:
         """Whether going back throws away something typed or done (then Escape asks first)."""

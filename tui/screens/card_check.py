@@ -32,7 +32,6 @@ class CardCheckScreen(CardScreen):
         yield Say(id="verdict")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#report-box").focus()
         self.read()
 

@@ -34,7 +34,6 @@ class KioskWindowScreen(WizardScreen):
         yield Say("window.hours", id="hours")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.ask()
 
     def ask(self) -> None:

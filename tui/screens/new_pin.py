@@ -40,7 +40,6 @@ class NewPinScreen(FlowScreen):
         yield Say(id="again-feedback")
 
     def on_mount(self) -> None:
-        super().on_mount()
         assert self.state is not None
         self.show_state(self.state)
 

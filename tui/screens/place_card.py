@@ -20,7 +20,6 @@ class PlaceCardScreen(FlowScreen):
         yield Say("place.hint", id="hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
         flow = self.wizard.start_flow()
         self.run_flow(flow.start)
 

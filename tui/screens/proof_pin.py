@@ -39,7 +39,6 @@ class ProofPinScreen(FlowScreen):
         yield Say(id="feedback")
 
     def on_mount(self) -> None:
-        super().on_mount()
         assert self.state is not None
         self.show_state(self.state)
         self.query_one(PinInput).focus()

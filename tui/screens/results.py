@@ -25,7 +25,6 @@ class ResultScreen(FlowScreen):
             yield Say(id=name)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.ended = True
         assert self.state is not None
         self.show_state(self.state)

@@ -7,25 +7,27 @@ and the reader list fills in when discovery answers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from readers.discovery import ReaderChoice
 from tui.choices import TASKS, Task, TaskChoice
 from tui.errors import Explanation
 from tui.screens.base import WizardScreen
 from tui.widgets.say import Say
 
+if TYPE_CHECKING:
+    from readers.discovery import ReaderChoice
+
 
 class ChoiceList(OptionList):
     """An OptionList whose options are drawn from the catalogs (and again on a language switch)."""
 
-    def __init__(self, *, id: str, help_key: str) -> None:
-        super().__init__(id=id)
+    def __init__(self, *options: Option, id: str, help_key: str) -> None:
+        super().__init__(*options, id=id)
         self.help_key = help_key
 
 
@@ -37,6 +39,7 @@ class ReadersFound(Message):
 
 class StartScreen(WizardScreen):
     NAME: ClassVar[str] = "start"
+    _filled: tuple[str, object] | None = None
 
     def body(self) -> Iterable[Widget]:
         if self.wizard.preselected:
@@ -46,17 +49,22 @@ class StartScreen(WizardScreen):
             yield Say(id="discovering")
             yield ChoiceList(id="readers", help_key="help.start.readers")
         yield Say("start.tasks", classes="label")
-        yield ChoiceList(id="tasks", help_key="help.start.tasks")
+        yield ChoiceList(*self._task_options(), id="tasks", help_key="help.start.tasks")
+        self._filled = (self.app.lang, None)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.wizard.preselected:
+            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
             self.query_one("#tasks", OptionList).focus()
             return
         self.query_one("#readers", OptionList).focus()
-        if self.wizard.choices is None:
+        if self.wizard.choices is not None:
+            self._fill_readers()
+        else:
             self.query_one("#discovering", Say).show("start.discovering")
-            self.run_worker(self._discover, thread=True, group="discovery")
+            # After the first frame: the screen is there at once, and the PC/SC query does not
+            # compete with drawing it.
+            self.call_after_refresh(self.run_worker, self._discover, thread=True, group="discovery")
 
     def _discover(self) -> None:
         self.post_message(ReadersFound(self.wizard.discover()))
@@ -64,20 +72,26 @@ class StartScreen(WizardScreen):
     def on_readers_found(self, message: ReadersFound) -> None:
         self.wizard.choices = message.choices
         self.query_one("#discovering", Say).clear()
-        self.relabel()
+        self._fill_readers()
+        self._filled = (self.app.lang, self.wizard.choices)
 
     def can_go_back(self) -> bool:
         return False
 
     def on_screen_resume(self) -> None:
-        # Back at the start: the previous card and task are forgotten, the reader let go.
-        self.wizard.reset_task()
-        self.run_worker(self.wizard.close(), group="card")
+        if self.wizard.task is not None:
+            # Back at the start: the previous card and task are forgotten, the reader let go.
+            self.wizard.reset_task()
+            self.run_worker(self.wizard.close(), group="card")
         super().on_screen_resume()
 
     def relabel(self) -> None:
-        self._fill_readers()
-        self._fill_tasks()
+        # Options hold drawn text: fill them again only when the language or the readers changed.
+        if self._filled != (self.app.lang, self.wizard.choices):
+            self._fill_readers()
+        if self._filled is None or self._filled[0] != self.app.lang:
+            self._fill_tasks()
+        self._filled = (self.app.lang, self.wizard.choices)
         super().relabel()
 
     def _fill(self, selector: str, options: list[Option], highlight: int | None = None) -> None:
@@ -92,7 +106,9 @@ class StartScreen(WizardScreen):
         if self.wizard.preselected:
             self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
             return
-        choices = self.wizard.choices or []
+        if self.wizard.choices is None:
+            return  # discovery has not answered yet
+        choices = self.wizard.choices
         options = []
         for choice in choices:
             prompt = choice.name
@@ -106,8 +122,11 @@ class StartScreen(WizardScreen):
         first_usable = next((i for i, c in enumerate(choices) if c.available), None)
         self._fill("#readers", options, chosen if chosen is not None else first_usable)
 
+    def _task_options(self) -> list[Option]:
+        return [Option(self.app.t(choice.key), id=choice.key) for choice in TASKS]
+
     def _fill_tasks(self) -> None:
-        self._fill("#tasks", [Option(self.app.t(choice.key), id=choice.key) for choice in TASKS])
+        self._fill("#tasks", self._task_options())
 
     # --- choosing ------------------------------------------------------------------------------
 

@@ -33,7 +33,6 @@ class TriageScreen(FlowScreen):
         yield Say(id="bring")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.state is not None:
             self.show_state(self.state)
 
@@ -109,7 +108,6 @@ class ChooseReservationScreen(FlowScreen):
         yield listing
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(OptionList).focus()
 
     def relabel(self) -> None:

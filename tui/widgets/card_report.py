@@ -45,15 +45,16 @@ def certificate_state(t: Translate, summary: CertificateSummary, warning: str | 
 def report_table(t: Translate, report: CardReport, warnings: dict[str, str | None] | None = None) -> Table:
     """``warnings`` maps a certificate kind to a catalog key (expired, expiring soon) or None."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
-    table.add_column(ratio=2)
-    table.add_column(ratio=3)
+    # Fold long cells rather than cut them with an ellipsis (East-Asian ambiguous).
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(ratio=1, overflow="fold")
     kind = report.info.kind.value
     table.add_row(t("check.card"), t(f"card.kind.{kind}"))
     if report.face_authentication:
         table.add_row("", t("card.face_auth"))
     table.add_row(t("check.pins"), "")
     for pin, status in report.pins.items():
-        table.add_row("  " + t(f"pin.name.{pin.value}"), pin_state(t, status))
+        table.add_row("  " + t(f"pin.short.{pin.value}"), pin_state(t, status))
     table.add_row(t("check.certificates"), "")
     for cert, summary in report.certificates.items():
         warning = (warnings or {}).get(cert.value)

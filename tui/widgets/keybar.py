@@ -1,7 +1,8 @@
 """The footer: every key the screen answers to, with its meaning in the current language.
 
 Textual's Footer prints binding descriptions as they were written; ours are catalog keys, so
-this bar translates them, and it redraws when the bindings or the language change.
+this bar translates them. It is drawn from the bindings each time it renders, so a change of
+bindings, language or width only needs a refresh.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class KeyBar(Static):
+class KeyBar(Widget):
+    DEFAULT_CSS = "KeyBar { height: auto; }"
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
-        self.relabel()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -23,6 +25,9 @@ class KeyBar(Static):
     def _changed(self, screen: Screen) -> None:
         if screen is self.screen:
             self.relabel()
+
+    def relabel(self) -> None:
+        self.refresh(layout=True)
 
     def entries(self) -> list[tuple[str, str]]:
         """(key as shown, what it does): the screen's keys, then the app's, in binding order.
@@ -43,9 +48,9 @@ class KeyBar(Static):
         # Quitting is the last thing anyone looks for: keep it at the end.
         return sorted(out, key=lambda entry: entry[0] == "Ctrl+Q")
 
-    def relabel(self) -> None:
-        """Lay the keys out line by line, never splitting a key from its meaning."""
-        width = max(self.content_region.width, 20) if self.content_region.width else 78
+    def render(self) -> Text:
+        """The keys line by line, never splitting a key from its meaning."""
+        width = self.content_region.width or self.app.size.width - 2
         text, used = Text(), 0
         for key, meaning in self.entries():
             size = cell_len(key) + 1 + cell_len(meaning)
@@ -58,7 +63,4 @@ class KeyBar(Static):
             text.append(key, style="reverse")
             text.append(" " + meaning)
             used += size
-        self.update(text)
-
-    def on_resize(self) -> None:
-        self.relabel()
+        return text

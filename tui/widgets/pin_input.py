@@ -15,7 +15,9 @@ class PinInput(Input):
     signing PIN upper-cased: residents type lower case or press Caps Lock)."""
 
     def __init__(self, kind: PinKind, *, id: str, help_key: str) -> None:
+        # A steady cursor: blinking distracts, and braille displays follow the position anyway.
         super().__init__(password=True, id=id, max_length=MAX_PIN_LENGTH)
+        self.cursor_blink = False
         self.kind = kind
         self.help_key = help_key
 

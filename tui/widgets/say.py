@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from rich.text import Text
+from textual.widget import Widget
 
 
 class Term(str):
@@ -17,24 +18,34 @@ class Terms(tuple):
     __slots__ = ()
 
 
-class Say(Static):
-    """A Static whose content is a catalog entry; ``relabel`` draws it again in the app's
-    current language, so switching language at run time needs no screen rebuild."""
+class Say(Widget):
+    """A catalog entry, drawn in the app's current language each time it is rendered, so a
+    language switch only needs a refresh. Hidden while it has no key."""
+
+    DEFAULT_CSS = "Say { height: auto; }"
 
     def __init__(self, key: str = "", *, id: str | None = None, classes: str = "", **values: object) -> None:
-        super().__init__("", id=id, classes=classes, markup=False)
+        super().__init__(id=id, classes=classes)
         self.key, self.values = key, values
+        self.display = bool(key)
 
-    def on_mount(self) -> None:
-        self.relabel()
+    def render(self) -> Text:
+        return Text(self.app.t(self.key, **self.values) if self.key else "")
 
     def show(self, key: str, **values: object) -> None:
+        if (key, values) == (self.key, self.values):
+            return
         self.key, self.values = key, values
-        self.relabel()
+        self.display = bool(key)
+        self.refresh(layout=True)
 
     def clear(self) -> None:
         self.show("")
 
+    @property
+    def text(self) -> str:
+        """What it says now (tests read it)."""
+        return self.app.t(self.key, **self.values) if self.key else ""
+
     def relabel(self) -> None:
-        self.update(self.app.t(self.key, **self.values) if self.key else "")
-        self.display = bool(self.key)
+        self.refresh(layout=True)

@@ -1,0 +1,121 @@
+"""Cold start of ``jpki-reset`` to its first screen, next to a bare Textual app with the same
+widgets, and ``jpki-reset status`` (no Textual), measured in one run.
+
+    .venv/bin/python bench/startup.py [runs]
+
+Each start is a fresh interpreter (headless, 80x24). A child reports the wall-clock moment its
+first screen has been drawn; the figure is that moment minus the moment the parent spawned it.
+The three kinds are interleaved so that machine noise hits them alike; medians are printed.
+Bars: ours within 1.3x of the bare app; ``status`` under 40% of our start.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Both children stop the same way: once the first screen is drawn, say when, and exit.
+_REPORT = """
+async def first_screen(pilot):
+    await pilot.pause()
+    print("ready", time.time(), flush=True)
+    pilot.app.exit()
+"""
+
+# jpki-reset as its command line builds it (argument parsing included), with the training card
+# preselected as on a counter laptop, and discovery as it runs for real.
+OURS = (
+    "import time\n"
+    + _REPORT
+    + """
+from tui.cli import build_parser
+args = build_parser().parse_args(["--lang", "en"])
+from tui.launch import build_app
+build_app(args).run(headless=True, size=(80, 24), auto_pilot=first_screen)
+"""
+)
+
+# The same widgets, in the same places, with the same stylesheet and the same texts (the
+# training cards as discovery lists them, the tasks), and nothing behind them.
+BARE = (
+    "import time\n"
+    + _REPORT
+    + """
+from textual.app import App
+from textual.containers import VerticalScroll, Vertical
+from textual.widgets import OptionList, Static
+
+class Bare(App):
+    CSS_PATH = CSS
+    def compose(self):
+        for text in ("", "", "Start", "Choose the reader, then the task."):
+            yield Static(text)
+        with VerticalScroll(id="body"):
+            yield Static("Reader")
+            yield Static("")
+            yield OptionList(*READERS)
+            yield Static("Task")
+            yield OptionList(*TASKS)
+        with Vertical(id="error"):
+            for _ in range(3):
+                yield Static("")
+        yield Static("Enter Next  F1 Help  F2 Japanese  F3 Colours  Ctrl+Q Quit", id="keys")
+
+Bare().run(headless=True, size=(80, 24), auto_pilot=first_screen)
+"""
+)
+
+
+def _bare_code() -> str:
+    from readers.discovery import training_choices
+    from tui import i18n
+    from tui.choices import TASKS
+
+    readers = [choice.name for choice in training_choices()]
+    tasks = [i18n.translate("en", task.key) for task in TASKS]
+    css = str(ROOT / "tui" / "styles" / "app.tcss")
+    return f"CSS = {css!r}\nREADERS = {readers!r}\nTASKS = {tasks!r}\n" + BARE
+
+
+def _first_screen(code: str) -> float:
+    started = time.time()
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    ready = next(line for line in out.stdout.splitlines() if line.startswith("ready"))
+    return float(ready.split()[1]) - started
+
+
+def _status() -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "status", "--reader", "training:adult"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def main(runs: int = 7) -> None:
+    bare_code = _bare_code()
+    _first_screen(bare_code), _first_screen(OURS), _status()  # warm the byte-code caches
+    ours, bare, status = [], [], []
+    for _ in range(runs):
+        bare.append(_first_screen(bare_code))
+        ours.append(_first_screen(OURS))
+        status.append(_status())
+    o, b, s = (statistics.median(x) * 1000 for x in (ours, bare, status))
+    print(f"runs: {runs} each, interleaved; medians")
+    print(f"jpki-reset to first screen:        {o:7.1f} ms")
+    print(f"bare Textual app, same widgets:    {b:7.1f} ms")
+    print(f"ratio ours / bare:                 {o / b:7.2f}  (bar: <= 1.30)")
+    print(f"jpki-reset status (no Textual):    {s:7.1f} ms")
+    print(f"ratio status / ours:               {s / o:7.2f}  (bar: < 0.40)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
