@@ -9,6 +9,7 @@ from readers.errors import ReaderSpecInvalid
 from tui.app import ResetApp
 from tui.wizard import Wizard
 
+
 def parse_at(text: str) -> datetime:
     """``--at``: an ISO date and time; without a zone it is Japan time."""
     try:

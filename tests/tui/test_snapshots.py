@@ -43,7 +43,9 @@ SCREENS: dict[str, tuple[str | None, Navigate]] = {
 @pytest.mark.parametrize("theme", [DEFAULT_THEME, HIGH_CONTRAST_THEME])
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("screen", sorted(SCREENS))
-def test_screen(snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str) -> None:
+def test_screen(
+    snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
+) -> None:
     reader, navigate = SCREENS[screen]
     app = make_app(reader, lang=lang, theme=theme, at=AT if reader else None, data_dir=tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=navigate)
