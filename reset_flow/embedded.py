@@ -16,6 +16,7 @@ import platformdirs
 from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
+from reset_flow.service.store import ReservationStore
 
 APP_NAME = "jpki-reset"
 DATABASE_NAME = "reservations.sqlite3"
@@ -58,21 +59,23 @@ def token_from_environment(environ: Mapping[str, str]) -> str | None:
 def embedded_client(data_dir: Path | None = None, *, clock: Clock | None = None) -> ReservationClient:
     """The service in-process: its app over httpx's ASGI transport, SQLite (WAL) in ``data_dir``
     (default: the user data directory). The laptop's own terminal token is created on first use."""
-    from reset_flow.service.app import ServiceSettings, build_app
+    from reset_flow.service.app import build_app
+    from reset_flow.service.office import ServiceSettings
     from reset_flow.service.sqlite_store import SqliteStore
 
     folder = data_dir or default_data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(folder / DATABASE_NAME)
-    token = _embedded_token(folder, store)
-    app = build_app(ServiceSettings(clock=clock or SystemClock()), store)
+    settings = ServiceSettings(clock=clock or SystemClock())
+    token = _embedded_token(folder, store, settings.clock)
+    app = build_app(settings, store)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.AsyncClient(transport=transport, base_url="http://embedded.jpki-reset", headers=headers)
     return ReservationClient(http)
 
 
-def _embedded_token(folder: Path, store: object) -> str:
+def _embedded_token(folder: Path, store: ReservationStore, clock: Clock) -> str:
     """This laptop's token, kept beside the database (owner-only), registered once."""
     path = folder / "embedded-token"
     if path.exists():
@@ -81,5 +84,5 @@ def _embedded_token(folder: Path, store: object) -> str:
         token = secrets.token_urlsafe(32)
         path.touch(mode=0o600)
         path.write_text(token, encoding="ascii")
-    store.ensure_terminal(_EMBEDDED_TERMINAL, token)  # type: ignore[attr-defined]
+    store.ensure_terminal(_EMBEDDED_TERMINAL, token, clock.now())
     return token

@@ -204,12 +204,14 @@ class KioskClosed(Terminal):
 class ResetDone(Terminal):
     """The card took the new PIN. ``tries_left`` was read back from the card afterwards.
     ``recorded``: False when the service did not answer the completion (the card is reset all the
-    same); ``Step2.record_completion()`` tries again with the same idempotency key."""
+    same); after ``service-unreachable``, ``Step2.record_completion()`` tries again with the same
+    idempotency key."""
 
     reset: PinKind
     tries_left: int | None
     max_tries: int
     recorded: bool = True
+    completion_code: str | None = None  # why not recorded: service-unreachable, or a refusal code
 
 
 @dataclass(frozen=True, slots=True)

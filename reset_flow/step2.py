@@ -113,7 +113,7 @@ class Step2(ResetFlow):
         if problems:
             again_state = NeedNewPin(self.reset, PIN_FORMATS[self.reset], problems, self._deadline())
             return await self._settle(again_state)
-        self._key = self._new_key()  # one authorisation and its completion: one idempotency key
+        self._key = self._new_key()  # one key per authorisation attempt
         return await self._guard(lambda: self._authorise_and_reset(new), self._resume_point)
 
     async def record_completion(self) -> FlowState:
@@ -121,10 +121,10 @@ class Step2(ResetFlow):
         self._require("record_completion", ResetDone)
         done = self.state
         assert isinstance(done, ResetDone)
-        if done.recorded:
-            return done
-        recorded = await self._record()
-        return await self._settle(ResetDone(done.reset, done.tries_left, done.max_tries, recorded))
+        if done.recorded or done.completion_code != "service-unreachable":
+            return done  # recorded, or refused for good: asking again changes nothing
+        code = await self._record()
+        return await self._settle(ResetDone(done.reset, done.tries_left, done.max_tries, code is None, code))
 
     def _deadline(self) -> datetime | None:
         return self.reservation.deadline if self.reservation else None
@@ -162,6 +162,7 @@ class Step2(ResetFlow):
         await card.external_authenticate(self.reset, authorisation.cryptogram)
         await card.reset_retry_counter(self.reset, new)
         self._authorisation, self._card_reset = authorisation, True
+        self._completion_key = self._new_key()  # the completion's own key, kept for its retries
         return await self._finish()
 
     def _authorisation_refused(self, refusal: ServiceRefused) -> FlowState:
@@ -176,15 +177,19 @@ class Step2(ResetFlow):
     async def _finish(self) -> FlowState:
         """The card is reset: record the completion, then read the tries back from the card."""
         assert self.reset is not None
-        recorded = await self._record()
+        code = await self._record()
         status = await self.session.require_card().pin_status(self.reset)
-        return ResetDone(self.reset, status.tries_left, self.reset.max_tries, recorded)
+        return ResetDone(self.reset, status.tries_left, self.reset.max_tries, code is None, code)
 
-    async def _record(self) -> bool:
+    async def _record(self) -> str | None:
+        """Tell the service; None when it recorded the completion, else why not. The card is
+        reset either way, so no service answer can turn this into a failure."""
         assert self.reservation is not None and self._authorisation is not None
         reservation, authorisation = self.reservation.id, self._authorisation.id
         try:
-            await self.service.complete(reservation, authorisation, idempotency_key=self._key)
-        except ServiceUnreachable:
-            return False  # the card is reset all the same; record_completion() tries again
-        return True
+            await self.service.complete(reservation, authorisation, idempotency_key=self._completion_key)
+        except ServiceUnreachable as error:
+            return error.code  # record_completion() tries again with the same key
+        except ServiceRefused as refusal:
+            return refusal.code
+        return None
