@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import platformdirs
@@ -17,6 +18,10 @@ from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
 from reset_flow.service.store import ReservationStore
+from reset_flow.trust import TrustAnchors
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 APP_NAME = "jpki-reset"
 DATABASE_NAME = "reservations.sqlite3"
@@ -59,20 +64,28 @@ def token_from_environment(environ: Mapping[str, str]) -> str | None:
 def embedded_client(data_dir: Path | None = None, *, clock: Clock | None = None) -> ReservationClient:
     """The service in-process: its app over httpx's ASGI transport, SQLite (WAL) in ``data_dir``
     (default: the user data directory). The laptop's own terminal token is created on first use."""
-    from reset_flow.service.app import build_app
-    from reset_flow.service.office import ServiceSettings
-    from reset_flow.service.sqlite_store import SqliteStore
-
-    folder = data_dir or default_data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(folder / DATABASE_NAME)
-    settings = ServiceSettings(clock=clock or SystemClock())
-    token = _embedded_token(folder, store, settings.clock)
-    app = build_app(settings, store)
+    app, token = embedded_app(data_dir or default_data_dir(), clock=clock)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.AsyncClient(transport=transport, base_url="http://embedded.jpki-reset", headers=headers)
     return ReservationClient(http)
+
+
+def embedded_app(
+    folder: Path, *, clock: Clock | None = None, trust: TrustAnchors | None = None
+) -> tuple[FastAPI, str]:
+    """The service app on ``folder``'s SQLite file, and this laptop's terminal token."""
+    from reset_flow.service.app import build_app
+    from reset_flow.service.office import ServiceSettings
+    from reset_flow.service.sqlite_store import SqliteStore
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(folder / DATABASE_NAME)
+    settings = ServiceSettings(clock=clock or SystemClock())
+    if trust is not None:
+        settings = ServiceSettings(clock=settings.clock, trust=trust)
+    token = _embedded_token(folder, store, settings.clock)
+    return build_app(settings, store), token
 
 
 def _embedded_token(folder: Path, store: ReservationStore, clock: Clock) -> str:
