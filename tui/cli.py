@@ -71,12 +71,14 @@ async def _status(args: argparse.Namespace) -> int:
 
 
 def _triage_extension() -> Callable[[object], dict[str, object]] | None:
-    """The reset rules' verdict, once reset_flow provides it."""
-    try:
-        from reset_flow.triage import triage_json  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return triage_json
+    """The reset rules' verdict at this moment, revocation checked against the training CRL."""
+    from datetime import UTC, datetime
+
+    from reset_flow.triage import triage_json
+    from reset_flow.trust import training_trust
+
+    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
+    return lambda report: triage_json(report, now, training_trust().revocation_of)  # type: ignore[arg-type]
 
 
 def _status_text(data: dict, reader_name: str) -> str:
@@ -219,7 +221,7 @@ def _tui(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    from reset_flow.serve import run_serve  # type: ignore[import-not-found]
+    from reset_flow.serve import run_serve
 
     return await run_serve(args)
 
@@ -229,6 +231,24 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--db", default=None, help="SQLite file (default: the user data directory)")
+    serve.add_argument(
+        "--new-terminal", metavar="NAME", help="register a terminal, print its token once, exit"
+    )
+    serve.add_argument(
+        "--training-at",
+        metavar="ISO",
+        help="training mode only: start the service's clock at ISO (no offset: JST)",
+    )
+    serve.add_argument(
+        "--anchor",
+        action="append",
+        metavar="auth:PATH|sign:PATH",
+        help="also trust this issuer CA certificate",
+    )
+    serve.add_argument("--no-training-anchors", action="store_true", help="do not trust the training CAs")
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
 
 
 # --- emulate (readers bridges) --------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Certificate validity as the reset sees it: valid, due for renewal (from 3 months before the end,
+when renewal becomes possible), expired, or not yet valid; and whether it was revoked.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+from enum import StrEnum
+
+from reset_flow.clock import JST
+
+RENEWAL_WARNING_MONTHS = 3
+
+
+class CertificateStanding(StrEnum):
+    VALID = "valid"
+    RENEWAL_DUE = "renewal-due"  # still valid; renewal possible and advised
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+
+
+class Revocation(StrEnum):
+    GOOD = "good"  # checked against a revocation list of its issuer: not on it
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"  # no list for its issuer (a real card against training anchors, ...)
+
+
+def renewal_from(not_after: datetime) -> datetime:
+    """The moment the renewal warning starts: the same Japan-time wall clock 3 calendar months
+    before the end (clamped to the month's last day: 31 May -> 28/29 Feb)."""
+    end = not_after.astimezone(JST)
+    month_index = end.month - 1 - RENEWAL_WARNING_MONTHS
+    year, month = end.year + month_index // 12, month_index % 12 + 1
+    day = min(end.day, calendar.monthrange(year, month)[1])
+    return end.replace(year=year, month=month, day=day)
+
+
+def certificate_standing(not_before: datetime, not_after: datetime, now: datetime) -> CertificateStanding:
+    """X.509 validity is inclusive at both ends."""
+    if now < not_before:
+        return CertificateStanding.NOT_YET_VALID
+    if now > not_after:
+        return CertificateStanding.EXPIRED
+    if now >= renewal_from(not_after):
+        return CertificateStanding.RENEWAL_DUE
+    return CertificateStanding.VALID

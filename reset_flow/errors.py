@@ -1,0 +1,63 @@
+"""The reservation service's error family, as the client and the flows see it.
+
+Codes are stable: the UI translates them, scripts key on them, and the CLI maps every error here to
+exit code 5 (``tui.cli.exit_code_for``: anything that is not a reader or card error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readers.errors import JpkiResetError
+
+
+class ServiceError(JpkiResetError):
+    """The reservation service could not do what was asked."""
+
+    code = "service-error"
+
+
+class ServiceUnreachable(ServiceError):
+    """The reservation service did not answer (connection refused, timed out, or went away)."""
+
+    code = "service-unreachable"
+
+
+class ServiceRefused(ServiceError):
+    """The service answered with a refusal; ``code`` is the service's own stable code."""
+
+    def __init__(
+        self, code: str, message: str = "", status: int = 400, details: dict[str, Any] | None = None
+    ) -> None:
+        self.code = code  # instance attribute: the refusal's code, e.g. "reservation-already-used"
+        self.status = status
+        self.details = details or {}
+        super().__init__(message or code)
+
+
+class ServiceAnswerInvalid(ServiceError):
+    """The service's answer does not have the form the client expects."""
+
+    code = "service-answer-invalid"
+
+
+class TrainingClockRefused(ServiceError):
+    """The service's clock can be overridden only in training mode."""
+
+    code = "training-clock-refused"
+
+
+class FlowEventNotAllowed(JpkiResetError):
+    """A UI sent an event the flow's current state does not accept (a programming error)."""
+
+    code = "flow-event-not-allowed"
+
+    def __init__(self, event: str, state: str) -> None:
+        self.event, self.state = event, state
+        super().__init__(f"{event} is not allowed in state {state}")
+
+
+class ServiceNotConfigured(ServiceError):
+    """The way to the service is incomplete (for example ``--server`` without a terminal token)."""
+
+    code = "service-not-configured"

@@ -1,0 +1,105 @@
+"""The PIN rules of RULES.md: formats with a reason code for every rejection, and which PIN proves
+which reset. Pure functions over the typed text; nothing here talks to a card.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from enum import StrEnum
+
+from readers.jpki import PinKind
+
+# Only these two PINs have a kiosk reset; the 住基 and 券面 PINs are reset at the municipal window.
+RESETTABLE_PINS: tuple[PinKind, ...] = (PinKind.SIGN, PinKind.AUTH)
+
+_UPPER = frozenset(string.ascii_uppercase)
+_LOWER = frozenset(string.ascii_lowercase)
+_DIGITS = frozenset(string.digits)
+
+
+class PinProblem(StrEnum):
+    """Why a typed PIN cannot be used. The UI words each code in Japanese and English."""
+
+    EMPTY = "empty"
+    TOO_SHORT = "too-short"
+    TOO_LONG = "too-long"
+    LOWER_CASE = "lower-case"  # signing PIN: letters are upper case only
+    BAD_CHARACTER = "bad-character"  # outside A-Z 0-9 (or outside 0-9 for a 4-digit PIN)
+    NO_LETTER = "no-letter"
+    NO_DIGIT = "no-digit"
+    NOT_FOUR_DIGITS = "not-four-digits"
+    MISMATCH = "mismatch"  # the second entry of a new PIN differs from the first
+
+
+@dataclass(frozen=True, slots=True)
+class PinFormat:
+    """What a PIN looks like, for the prompt: length range and alphabet."""
+
+    kind: PinKind
+    min_length: int
+    max_length: int
+    digits_only: bool
+    max_tries: int
+
+
+PIN_FORMATS: dict[PinKind, PinFormat] = {
+    PinKind.SIGN: PinFormat(PinKind.SIGN, 6, 16, digits_only=False, max_tries=5),
+    PinKind.AUTH: PinFormat(PinKind.AUTH, 4, 4, digits_only=True, max_tries=3),
+    PinKind.JUKI: PinFormat(PinKind.JUKI, 4, 4, digits_only=True, max_tries=3),
+    PinKind.KENMEN: PinFormat(PinKind.KENMEN, 4, 4, digits_only=True, max_tries=3),
+}
+
+
+def pin_problems(kind: PinKind, text: str) -> tuple[PinProblem, ...]:
+    """Every reason ``text`` is not a valid ``kind`` PIN, in a stable order; empty when valid.
+
+    Meant to run on every keystroke. The text is never echoed back in any form.
+    """
+    if not text:
+        return (PinProblem.EMPTY,)
+    if PIN_FORMATS[kind].digits_only:
+        # A leading 0 is a digit like any other: "0123" is four digits.
+        if len(text) == 4 and all(c in _DIGITS for c in text):
+            return ()
+        problems = [PinProblem.NOT_FOUR_DIGITS]
+        if any(c not in _DIGITS for c in text):
+            problems.append(PinProblem.BAD_CHARACTER)
+        return tuple(problems)
+    problems = []
+    if len(text) < 6:
+        problems.append(PinProblem.TOO_SHORT)
+    if len(text) > 16:
+        problems.append(PinProblem.TOO_LONG)
+    if any(c in _LOWER for c in text):
+        problems.append(PinProblem.LOWER_CASE)
+    if any(c not in _UPPER and c not in _DIGITS and c not in _LOWER for c in text):
+        problems.append(PinProblem.BAD_CHARACTER)
+    if not any(c in _UPPER or c in _LOWER for c in text):
+        problems.append(PinProblem.NO_LETTER)
+    if not any(c in _DIGITS for c in text):
+        problems.append(PinProblem.NO_DIGIT)
+    return tuple(problems)
+
+
+def new_pin_problems(kind: PinKind, first: str, second: str) -> tuple[PinProblem, ...]:
+    """The format problems of the new PIN, plus ``MISMATCH`` when the two entries differ."""
+    problems = pin_problems(kind, first)
+    if first != second:
+        problems = (*problems, PinProblem.MISMATCH)
+    return problems
+
+
+def as_typed(kind: PinKind, text: str) -> str:
+    """What a keystroke filter should keep: the signing PIN is upper-cased as it is typed
+    (residents press Caps Lock or type lower case); the 4-digit PINs are left as typed."""
+    return text.upper() if kind is PinKind.SIGN else text
+
+
+def proof_pin_for(reset: PinKind) -> PinKind:
+    """The PIN that proves identity for resetting ``reset``: each reset needs the other PIN."""
+    if reset is PinKind.SIGN:
+        return PinKind.AUTH
+    if reset is PinKind.AUTH:
+        return PinKind.SIGN
+    raise ValueError(f"the {reset.label} has no kiosk reset")

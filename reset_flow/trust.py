@@ -1,0 +1,161 @@
+"""Trust anchors and the checks of a proof certificate: chain, validity, revocation, purpose.
+
+The default is the training PKI (training CAs, the signing CA's CRL, the training reset authority).
+Real issuers' CA certificates can be added as anchors; the service then checks real cards all the
+way, but holds no reset authority for them (``IssuerAnchor.resettable`` is False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from readers.jpki import PinKind
+from readers.training_card.pki import TRAINING_POLICY, training_pki
+from reset_flow.certificate_validity import Revocation
+
+
+class CertificateRefused(Exception):
+    """A proof certificate or signature failed a check. ``code`` is a stable service code;
+    ``which`` says which certificate (auth or sign)."""
+
+    def __init__(self, code: str, which: PinKind, message: str) -> None:
+        self.code, self.which = code, which
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class IssuerAnchor:
+    purpose: PinKind  # AUTH: user-authentication CA; SIGN: signing CA
+    certificate: x509.Certificate
+    crl: x509.CertificateRevocationList | None = None
+    policy: x509.ObjectIdentifier | None = None  # a certificate policy leaves must carry
+    resettable: bool = False  # the service holds the reset authority for this issuer's cards
+
+
+@dataclass(frozen=True)
+class TrustAnchors:
+    anchors: tuple[IssuerAnchor, ...]
+    reset_master_key: bytes | None = None  # the training reset authority's key
+
+    @property
+    def training(self) -> bool:
+        """Training mode: the training reset authority is configured."""
+        return self.reset_master_key is not None
+
+    def check(self, der: bytes, purpose: PinKind, now: datetime) -> tuple[x509.Certificate, IssuerAnchor]:
+        """The certificate, if it chains to an anchor for ``purpose``, is valid at ``now``, is not
+        revoked and is made for ``purpose``; else ``CertificateRefused``."""
+        try:
+            cert = x509.load_der_x509_certificate(der)
+        except ValueError:
+            raise CertificateRefused("certificate-malformed", purpose, "not a DER certificate") from None
+        anchor = self._issuer_of(cert, purpose)
+        if now < cert.not_valid_before_utc or now < anchor.certificate.not_valid_before_utc:
+            raise CertificateRefused("certificate-not-yet-valid", purpose, "not yet valid")
+        if now > cert.not_valid_after_utc or now > anchor.certificate.not_valid_after_utc:
+            raise CertificateRefused("certificate-expired", purpose, "expired")
+        if anchor.crl is not None and anchor.crl.get_revoked_certificate_by_serial_number(cert.serial_number):
+            raise CertificateRefused("certificate-revoked", purpose, "revoked by its issuer")
+        if not _made_for(cert, purpose, anchor.policy):
+            raise CertificateRefused(
+                "certificate-wrong-purpose", purpose, f"not a {purpose.value} certificate"
+            )
+        if not isinstance(cert.public_key(), rsa.RSAPublicKey):
+            raise CertificateRefused("certificate-wrong-purpose", purpose, "not an RSA key")
+        return cert, anchor
+
+    def _issuer_of(self, cert: x509.Certificate, purpose: PinKind) -> IssuerAnchor:
+        for anchor in self.anchors:
+            if anchor.purpose is not purpose or anchor.certificate.subject != cert.issuer:
+                continue
+            try:
+                cert.verify_directly_issued_by(anchor.certificate)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            return anchor
+        raise CertificateRefused("certificate-untrusted", purpose, "not issued by a trusted CA")
+
+    def revocation_of(self, der: bytes) -> Revocation:
+        """Whether a certificate (either purpose) is on its issuer's revocation list, if we hold one."""
+        try:
+            cert = x509.load_der_x509_certificate(der)
+        except ValueError:
+            return Revocation.UNKNOWN
+        for anchor in self.anchors:
+            if anchor.certificate.subject == cert.issuer and anchor.crl is not None:
+                revoked = anchor.crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+                return Revocation.REVOKED if revoked else Revocation.GOOD
+        return Revocation.UNKNOWN
+
+
+def verify_signature(cert: x509.Certificate, digest: bytes, signature: bytes, which: PinKind) -> None:
+    """The card's PKCS#1 v1.5 signature over a SHA-256 ``digest``."""
+    key = cert.public_key()
+    assert isinstance(key, rsa.RSAPublicKey)
+    try:
+        key.verify(signature, digest, padding.PKCS1v15(), utils.Prehashed(SHA256()))
+    except InvalidSignature:
+        raise CertificateRefused("signature-invalid", which, "the signature does not verify") from None
+
+
+def _made_for(cert: x509.Certificate, purpose: PinKind, policy: x509.ObjectIdentifier | None) -> bool:
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return False
+    if purpose is PinKind.AUTH:
+        if not usage.digital_signature:
+            return False
+        try:
+            eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            eku = None
+        if eku is not None and ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
+            return False
+    elif not usage.content_commitment:
+        return False
+    if policy is None:
+        return True
+    try:
+        policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    except x509.ExtensionNotFound:
+        return False
+    return any(info.policy_identifier == policy for info in policies)
+
+
+@cache
+def training_trust() -> TrustAnchors:
+    """The training CAs (with the signing CA's CRL, checked against its CA) and reset authority."""
+    pki = training_pki()
+    auth_ca = x509.load_der_x509_certificate(pki.auth_ca_certificate)
+    sign_ca = x509.load_der_x509_certificate(pki.sign_ca_certificate)
+    crl = x509.load_der_x509_crl(pki.sign_crl)
+    if not crl.is_signature_valid(sign_ca.public_key()):  # type: ignore[arg-type]
+        raise ValueError("the training CRL is not signed by the training signing CA")
+    return TrustAnchors(
+        (
+            IssuerAnchor(PinKind.AUTH, auth_ca, None, TRAINING_POLICY["auth"], resettable=True),
+            IssuerAnchor(PinKind.SIGN, sign_ca, crl, TRAINING_POLICY["sign"], resettable=True),
+        ),
+        reset_master_key=pki.reset_master_key,
+    )
+
+
+def issuer_anchor_from_file(purpose: PinKind, path: Path) -> IssuerAnchor:
+    """A real issuer's CA certificate (PEM or DER) as an anchor, without reset authority."""
+    data = path.read_bytes()
+    cert = (
+        x509.load_pem_x509_certificate(data)
+        if b"-----BEGIN" in data
+        else x509.load_der_x509_certificate(data)
+    )
+    return IssuerAnchor(purpose, cert)
