@@ -83,6 +83,7 @@ class StartScreen(WizardScreen):
             # Back at the start: the previous card and task are forgotten, the reader let go.
             self.wizard.reset_task()
             self.run_worker(self.wizard.close(), group="card")
+            self.query_one("#tasks", OptionList).highlighted = 0  # a fresh start for the next resident
         super().on_screen_resume()
 
     def relabel(self) -> None:
