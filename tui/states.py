@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from reset_flow import states as st
 from tui import i18n
-from tui.errors import Explanation
+from tui.errors import Explanation, explain
 from tui.widgets.say import Term, Terms
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -22,8 +22,13 @@ def reason_terms(reasons: tuple[object, ...]) -> Terms:
     return Terms(f"reason.{reason.code.value}" for reason in reasons)  # type: ignore[attr-defined]
 
 
-def explain_state(state: st.FlowState) -> Explanation:
-    """Title, explanation and next action for a state shown in place."""
+def explain_state(state: st.FlowState, link_error: BaseException | None = None) -> Explanation:
+    """Title, explanation and next action for a state shown in place. ``link_error``: the reader's
+    last failure, for details a ``CardRemoved`` state does not carry (a replay mismatch's line)."""
+    if isinstance(state, st.CardRemoved) and state.code not in ("card-removed", "transport-error"):
+        if link_error is not None and getattr(link_error, "code", None) == state.code:
+            return explain(link_error, action=None if is_final(state) else "card.put_back")
+        return _by_code("error", state.code)
     if isinstance(state, st.CardProblem):
         return _by_code("error", state.code)
     if isinstance(state, st.ServiceRefusal):
@@ -51,3 +56,8 @@ def _by_code(family: str, code: str) -> Explanation:
             f"{family}.unknown.title", f"{family}.unknown.text", f"{family}.unknown.action", {"code": code}
         )
     return Explanation(f"{base}.title", f"{base}.text", f"{base}.action")
+
+
+def is_final(state: st.FlowState) -> bool:
+    """An interruption nothing can resume: a recording that went differently stays different."""
+    return isinstance(state, st.CardRemoved) and state.code == "replay-mismatch"

@@ -48,3 +48,8 @@ async def press(pilot: Pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
+
+
+def shows(app: ResetApp, text: str) -> bool:
+    """Whether the screen says ``text``, wherever the terminal wrapped it (spacing ignored)."""
+    return "".join(text.split()) in "".join(screen_text(app).split())

@@ -13,7 +13,7 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
-from readers.errors import CardRemoved, JpkiResetError, NoCard, TransportError
+from readers.errors import CardRemoved, JpkiResetError, NoCard, ReplayMismatch, TransportError
 from readers.jpki import JpkiCard
 from readers.reader import CARD_INSERTED
 from tui.screens.base import WizardScreen
@@ -83,7 +83,7 @@ class CardScreen(WizardScreen):
         self.busy = False
         self.progress_line().clear()
         error = message.error
-        if isinstance(error, SESSION_LOST):
+        if isinstance(error, SESSION_LOST) and not isinstance(error, ReplayMismatch):
             self.waiting_for_card = True
             self.show_error(error, action="card.put_back")
         else:

@@ -16,7 +16,7 @@ from textual.message import Message
 from readers.reader import CARD_INSERTED
 from reset_flow import states as st
 from tui.screens.base import WizardScreen
-from tui.states import explain_state
+from tui.states import explain_state, is_final
 from tui.widgets.say import Say
 
 FlowCall = Callable[[], Awaitable[st.FlowState]]
@@ -74,10 +74,13 @@ class FlowScreen(WizardScreen):
         from tui.screens.flow_map import next_screen
 
         flow = self.wizard.flow
-        if isinstance(state, st.CardRemoved | st.DifferentCard):
+        if is_final(state):
+            self.ended = True
+            self.show_error(explain_state(state, self._link_error()))
+        elif isinstance(state, st.CardRemoved | st.DifferentCard):
             assert flow is not None
             self._waiting = flow.resume
-            self.show_error(explain_state(state))
+            self.show_error(explain_state(state, self._link_error()))
         elif isinstance(state, st.ServiceUnavailable):
             assert flow is not None
             self._waiting = flow.retry
@@ -93,6 +96,10 @@ class FlowScreen(WizardScreen):
 
     def show_state(self, state: st.FlowState) -> None:
         """Draw a state this screen owns (screens override)."""
+
+    def _link_error(self) -> BaseException | None:
+        reader = self.wizard.reader
+        return reader.last_error if reader is not None else None
 
     def card_event(self, event: str) -> None:
         if event == CARD_INSERTED and self._waiting is not None and self.error_shown and not self.busy:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from reset_flow.errors import ServiceRefused, ServiceUnreachable
 from textual.message import Message
 from textual.widget import Widget
 
+from reset_flow.errors import ServiceError
 from tui.screens.base import WizardScreen
 from tui.states import jst
 from tui.widgets.say import Say
@@ -45,7 +45,7 @@ class KioskWindowScreen(WizardScreen):
     async def _ask(self) -> None:
         try:
             time = await self.wizard.ensure_service().service_time()
-        except (ServiceUnreachable, ServiceRefused) as error:
+        except ServiceError as error:
             self.post_message(ServiceAnswered(error=error))
         else:
             self.post_message(ServiceAnswered(time))

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.widget import Widget
 
 from reset_flow import states as st
+from reset_flow.errors import ServiceError
 from tui.screens.flow_work import FlowScreen
 from tui.widgets.say import Say
 
@@ -20,7 +21,12 @@ class PlaceCardScreen(FlowScreen):
         yield Say("place.hint", id="hint")
 
     def on_mount(self) -> None:
-        flow = self.wizard.start_flow()
+        try:
+            flow = self.wizard.start_flow()
+        except ServiceError as error:  # e.g. --server without a terminal token
+            self.ended = True
+            self.show_error(error)
+            return
         self.run_flow(flow.start)
 
     def loses_data(self) -> bool:

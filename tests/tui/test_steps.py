@@ -1,0 +1,88 @@
+"""Step 1 and step 2 driven to the end with key presses only, on the training card, in both
+languages; the card afterwards takes the new PIN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from readers.emulated import EmulatedReader
+from readers.jpki import JpkiCard, PinKind
+from readers.pin import Pin
+from tests.tui.driving import make_app, press, screen_text, settle, shows
+
+AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
+
+STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"])
+TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "reserved", "done"),
+    [
+        ("en", "DONE: the reset of the signing PIN is reserved.", "The card now shows 5 of 5 tries left."),
+        ("ja", "完了：署名用電子証明書のパスワードの初期化を予約しました。", "カードの残り回数は 5 回（最大 5 回）になりました。"),
+    ],
+)
+async def test_both_steps_by_keys_reset_the_signing_pin(
+    tmp_path: Path, lang: str, reserved: str, done: str
+) -> None:
+    reader = EmulatedReader("adult")
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path, open_reader=lambda spec: reader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in STEP1_SIGN:
+            await press(pilot, *keys)
+        assert shows(app, reserved)
+        assert shows(app, "2026-04-02 10:00")  # 24 hours later, Japan time
+        for keys in (*TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]):
+            await press(pilot, *keys)
+        assert shows(app, done)
+    await reader.connect()
+    await JpkiCard(reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, stored upper
+
+
+async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(tmp_path: Path) -> None:
+    app = make_app("training:adult", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in (["down", "down", "enter"], ["enter"], ["enter"]):
+            await press(pilot, *keys)
+        assert shows(app, "The signing PIN: 6 to 16 characters")
+        assert shows(app, "5 of 5 tries left")
+        assert shows(app, "Letters are turned into capitals as they are typed")
+        await press(pilot, *"train1234", "enter")
+        assert shows(app, "DONE: the reset of the user-authentication PIN is reserved.")
+
+
+async def test_a_reservation_at_night_says_when_kiosks_open_and_the_last_chance(tmp_path: Path) -> None:
+    app = make_app("training:adult", at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in STEP1_SIGN:
+            await press(pilot, *keys)
+        assert shows(app, "The kiosks are closed now; they open at 2026-04-02 06:30 Japan time.")
+        # The deadline, 23:30 tomorrow, falls in the closed hours: the last chance is the 23:00 closing.
+        assert shows(app, "Step 2 is possible until 2026-04-02 23:30 Japan time")
+        assert shows(app, "the last chance is 2026-04-02 23:00 Japan time")
+
+
+async def test_step_2_outside_kiosk_hours_stops_before_the_card(tmp_path: Path) -> None:
+    app = make_app("training:adult", at="2026-04-01T05:00:00+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "down", "down", "enter")
+        assert shows(app, "CLOSED") and shows(app, "It opens at 2026-04-01 06:30 Japan time.")
+        await press(pilot, "enter")
+        assert screen_text(app).splitlines()[1].strip() == "Start"
+
+
+async def test_step_2_without_a_reservation_says_to_do_step_1(tmp_path: Path) -> None:
+    app = make_app("training:adult", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "down", "down", "enter")
+        await press(pilot, "enter")
+        assert shows(app, "No reservation for this card")
+        assert shows(app, "Do step 1 first.")
