@@ -50,6 +50,11 @@ async def press(pilot: Pilot, *keys: str) -> None:
         await settle(pilot)
 
 
+def _letters(text: str) -> str:
+    # Drop spacing and the box and bar characters that frame wrapped lines.
+    return "".join(c for c in text if not c.isspace() and not 0x2500 <= ord(c) <= 0x259F)
+
+
 def shows(app: ResetApp, text: str) -> bool:
     """Whether the screen says ``text``, wherever the terminal wrapped it (spacing ignored)."""
-    return "".join(text.split()) in "".join(screen_text(app).split())
+    return _letters(text) in _letters(screen_text(app))

@@ -22,7 +22,11 @@ TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
     ("lang", "reserved", "done"),
     [
         ("en", "DONE: the reset of the signing PIN is reserved.", "The card now shows 5 of 5 tries left."),
-        ("ja", "完了：署名用電子証明書のパスワードの初期化を予約しました。", "カードの残り回数は 5 回（最大 5 回）になりました。"),
+        (
+            "ja",
+            "完了：署名用電子証明書のパスワードの初期化を予約しました。",
+            "カードの残り回数は 5 回（最大 5 回）になりました。",
+        ),
     ],
 )
 async def test_both_steps_by_keys_reset_the_signing_pin(

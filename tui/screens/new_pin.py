@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from reset_flow.pin_rules import PinProblem, new_pin_problems, pin_problems
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -13,6 +12,7 @@ from readers.errors import InvalidPinInput
 from readers.jpki import PinKind
 from readers.pin import Pin
 from reset_flow import states as st
+from reset_flow.pin_rules import PinProblem, new_pin_problems, pin_problems
 from tui.screens.flow_work import FlowScreen
 from tui.widgets.pin_input import PinInput
 from tui.widgets.pin_words import problem_terms
@@ -87,10 +87,10 @@ class NewPinScreen(FlowScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "first":
+        if event.input.id == "first" and not (self.busy or self.ended or self.error_shown):
             self.query_one("#again", PinInput).focus()
         else:
-            self.forward()
+            self.action_forward()
 
     def forward(self) -> None:
         flow = self.wizard.flow

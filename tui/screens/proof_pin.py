@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from reset_flow.pin_rules import pin_problems
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -14,6 +13,7 @@ from readers.errors import InvalidPinInput
 from readers.jpki import PinKind
 from readers.pin import Pin
 from reset_flow import states as st
+from reset_flow.pin_rules import pin_problems
 from tui.screens.flow_work import FlowScreen
 from tui.widgets.pin_input import PinInput
 from tui.widgets.pin_words import problem_terms
@@ -87,7 +87,7 @@ class ProofPinScreen(FlowScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.forward()
+        self.action_forward()
 
     def forward(self) -> None:
         flow, field = self.wizard.flow, self.query_one(PinInput)
