@@ -14,7 +14,7 @@ from textual.widget import Widget
 
 from tui import i18n
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
-from tui.widgets.say import Term, Terms
+from tui.widgets.say import Inline, Term, Terms
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ class ResetApp(App[int]):
             return self.t(value)
         if isinstance(value, Terms):
             return "\n".join("- " + self.t(key) for key in value)
+        if isinstance(value, Inline):
+            return self.t("list.separator").join(self.t(key) for key in value)
         return value
 
     def watch_lang(self) -> None:

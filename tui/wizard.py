@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING
 from tui.choices import Task, TaskChoice, discover_readers
 
 if TYPE_CHECKING:
-    from reset_flow.client import ReservationClient
-    from reset_flow.clock import Clock
-    from reset_flow.flow import ResetFlow
-
     from readers.card_check import CardReport
     from readers.discovery import ReaderChoice
     from readers.jpki import JpkiCard, PinKind
     from readers.reader import Reader
+    from reset_flow.client import ReservationClient
+    from reset_flow.clock import Clock
+    from reset_flow.flow import ResetFlow
     from tui.progress import CountingReader, ProgressListener
 
 ReaderFactory = Callable[[str], "Reader"]
@@ -104,9 +103,12 @@ class Wizard:
         """A fresh step-1 or step-2 flow for the chosen task, on the chosen reader."""
         from reset_flow.step1 import Step1
         from reset_flow.step2 import Step2
+        from reset_flow.trust import training_trust
 
         kind = Step1 if self.is_task(Task.STEP1) else Step2
-        self.flow = kind(self.ensure_reader(), self.ensure_service(), self.clock)
+        # Revocation is checked against the revocation lists at hand (the training CA's).
+        revocation = training_trust().revocation_of
+        self.flow = kind(self.ensure_reader(), self.ensure_service(), self.clock, revocation=revocation)
         return self.flow
 
     def _card_event(self, event: str) -> None:

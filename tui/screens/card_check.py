@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,47 +12,71 @@ from textual.widgets import Static
 
 from readers.card_check import check_card
 from readers.jpki import JpkiCard
+
+if TYPE_CHECKING:
+    from reset_flow.triage import Triage
 from tui.screens.card_work import CardScreen
-from tui.widgets.card_report import report_table
+from tui.states import reason_terms
+from tui.widgets.card_report import certificate_notes, report_table, verdict_line
 from tui.widgets.say import Say
 
 
 class CardCheckScreen(CardScreen):
     NAME: ClassVar[str] = "check"
+    verdict: Triage
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "forward", "key.done", key_display="Enter"),
         Binding("r", "read_again", "key.read_again", key_display="R"),
     ]
 
     def body(self) -> Iterable[Widget]:
+        # The verdict first: it is what the counter acts on; the findings follow.
         yield Say(id="progress")
-        with VerticalScroll(id="report-box") as box:
-            box.help_key = "help.check.report"
-            yield Static(id="report")
-        yield Say(id="verdict")
+        yield Say(id="verdict", classes="verdict")
+        yield Say(id="reasons")
+        yield Say(id="notes")
+        yield Static(id="report")
 
     def on_mount(self) -> None:
-        self.query_one("#report-box").focus()
+        body = self.query_one("#body", VerticalScroll)
+        body.can_focus, body.help_key = True, "help.check.report"  # arrow keys scroll the findings
+        body.focus()
         self.read()
 
     def read(self) -> None:
         self.wizard.report = None
+        for name in ("verdict", "reasons", "notes"):
+            self.query_one(f"#{name}", Say).clear()
         self.query_one("#report", Static).update("")
         self.run_card(self._check, "check")
 
     async def _check(self, card: JpkiCard) -> Any:
-        return await check_card(card)
+        from reset_flow.triage import triage
+        from reset_flow.trust import training_trust
+
+        report = await check_card(card)
+        return report, triage(report, self.wizard.clock.now(), training_trust().revocation_of)
 
     def card_done(self, name: str, result: Any) -> None:
-        self.wizard.report = result
+        self.wizard.report, self.verdict = result
         self.set_instruction("check.done")
         self.relabel()
 
     def relabel(self) -> None:
         super().relabel()
         report = self.wizard.report
-        if report is not None:
-            self.query_one("#report", Static).update(report_table(self.app.t, report))
+        if report is None:
+            return
+        verdict = self.verdict
+        self.query_one("#report", Static).update(report_table(self.app.t, report, certificate_notes(verdict)))
+        key, values = verdict_line(verdict)
+        self.query_one("#verdict", Say).show(key, **values)
+        window = tuple(r for r in verdict.reasons if r.window)
+        notes = tuple(r for r in verdict.reasons if not r.window)
+        if window:
+            self.query_one("#reasons", Say).show("triage.reasons", reasons=reason_terms(window))
+        if notes:
+            self.query_one("#notes", Say).show("triage.notes", notes=reason_terms(notes))
 
     def forward(self) -> None:
         if not self.resume() and not self.busy:

@@ -75,7 +75,7 @@ class CardScreen(WizardScreen):
 
     def on_card_done(self, message: CardDone) -> None:
         self.busy = False
-        self.progress_line().show("card.read_done")
+        self.progress_line().clear()
         self.refresh_bindings()
         self.card_done(message.name, message.result)
 

@@ -10,6 +10,8 @@ from rich.table import Table
 
 from readers.card_check import CardReport, CertificateSummary
 from readers.jpki import PinStatus
+from reset_flow.triage import Triage, Verdict
+from tui.widgets.say import Inline
 
 JST = ZoneInfo("Asia/Tokyo")
 Translate = Callable[..., str]
@@ -39,11 +41,28 @@ def certificate_state(t: Translate, summary: CertificateSummary, warning: str | 
         start=jst_date(summary.not_before or summary.not_after),
         end=jst_date(summary.not_after),
     )
-    return f"{text}\n{t(warning)}" if warning else text
+    return f"{text}\n{t(warning)}" if warning else text  # in words, next to the dates
 
 
-def report_table(t: Translate, report: CardReport, warnings: dict[str, str | None] | None = None) -> Table:
-    """``warnings`` maps a certificate kind to a catalog key (expired, expiring soon) or None."""
+def certificate_notes(verdict: Triage) -> dict[str, str]:
+    """Catalog keys of what the verdict says about each certificate (renewal due, expired, ...)."""
+    notes: dict[str, str] = {}
+    for reason in verdict.reasons:
+        kind, _, rest = reason.code.value.partition("-certificate-")
+        if rest and kind in ("auth", "sign"):
+            notes.setdefault(kind, f"reason.{reason.code.value}")
+    return notes
+
+
+def verdict_line(verdict: Triage) -> tuple[str, dict[str, object]]:
+    """The verdict's catalog key and values: which PINs the kiosk path can reset, or the window."""
+    if verdict.verdict is Verdict.WINDOW:
+        return "check.verdict.window", {}
+    return "check.verdict.kiosk", {"pins": Inline(f"pin.label.{pin.value}" for pin in verdict.kiosk_pins)}
+
+
+def report_table(t: Translate, report: CardReport, warnings: dict[str, str] | None = None) -> Table:
+    """``warnings`` maps a certificate kind to a catalog key of what is wrong with it."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
     # Fold long cells rather than cut them with an ellipsis (East-Asian ambiguous).
     table.add_column(ratio=1, overflow="fold")

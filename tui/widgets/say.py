@@ -18,6 +18,12 @@ class Terms(tuple):
     __slots__ = ()
 
 
+class Inline(tuple):
+    """Several catalog keys, translated and joined in one line (", " or "、")."""
+
+    __slots__ = ()
+
+
 class Say(Widget):
     """A catalog entry, drawn in the app's current language each time it is rendered, so a
     language switch only needs a refresh. Hidden while it has no key."""
