@@ -102,12 +102,15 @@ class ResetApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         # In demo mode the viewer's keys control the demo; only the script's keys reach the wizard.
-        if self.demo is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            from tui.demo import DemoKey
-
-            if not isinstance(event, DemoKey) and self.demo.viewer_key(event.key):
-                return
+        if self._taken_by_demo(event):
+            return
         await super().on_event(event)
+
+    def _taken_by_demo(self, event: events.Event) -> bool:
+        demo = self.demo
+        if demo is None or not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        return not demo.scripted(event) and demo.viewer_key(event.key)
 
     # --- global actions ------------------------------------------------------------------------
 

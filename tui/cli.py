@@ -190,19 +190,18 @@ def build_parser() -> argparse.ArgumentParser:
 # --- the TUI and demo (tui.launch imports Textual, only when they run) -------------------------
 
 
-def _add_tui_options(parser: argparse.ArgumentParser, *, repeated: bool = False) -> None:
-    # Repeated on ``demo`` without defaults, so that options given before the subcommand survive.
-    default = argparse.SUPPRESS if repeated else None
-    parser.add_argument("--server", default=default, help="reservation service URL (default: in-process)")
-    parser.add_argument("--lang", choices=("ja", "en"), default=default, help="language (default: locale)")
-    parser.add_argument("--at", default=default, metavar="TIME", help="training only: service clock (ISO)")
+def _add_tui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", default=None, help="reservation service URL (default: in-process)")
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language (default: locale)")
+    parser.add_argument("--at", default=None, metavar="TIME", help="training only: service clock (ISO)")
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="play a scripted demo recording in the TUI")
     demo.add_argument("recording", metavar="RECORDING", help="a recordings/demo-*.jsonl file")
     demo.add_argument("--speed", type=float, default=1.0, help="pace multiplier (2 = twice as fast)")
-    _add_tui_options(demo, repeated=True)
+    # No default here, so that a --lang given before ``demo`` survives.
+    demo.add_argument("--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language")
 
 
 def _demo(args: argparse.Namespace) -> int:

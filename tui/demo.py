@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import unicodedata
+import weakref
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.pilot import Pilot
 
 from readers.recording import Recording, UiLine
+from tui import i18n
+from tui.widgets.say import Term
 
 if TYPE_CHECKING:
     from tui.app import ResetApp
@@ -22,21 +25,13 @@ if TYPE_CHECKING:
 VIEWER_KEYS = frozenset({"f2", "f3", "ctrl+q"})
 
 
-class DemoKey(events.Key):
-    """A key pressed by the script (not by a viewer)."""
+# Named keys and the character a terminal sends with them.
+_CHARACTERS = {"enter": "\r", "tab": "\t", "space": " ", "escape": "\x1b", "backspace": "\x7f"}
 
 
-def demo_key(key: str) -> DemoKey:
+def key_event(key: str) -> events.Key:
     """The key event a terminal would send for ``key`` (a key name such as ``enter`` or ``a``)."""
-    if len(key) == 1:
-        return DemoKey(key, key)
-    try:
-        char: str | None = unicodedata.lookup(key.upper().replace("_", " "))
-    except KeyError:
-        char = None
-    if key == "space":
-        char = " "
-    return DemoKey(key, char)
+    return events.Key(key, key if len(key) == 1 else _CHARACTERS.get(key))
 
 
 class DemoPlayer:
@@ -50,6 +45,11 @@ class DemoPlayer:
         self.finished = False
         self._go = asyncio.Event()  # set: play without waiting (N), or when resumed
         self._task: asyncio.Task[None] | None = None
+        self._scripted: weakref.WeakSet[events.Key] = weakref.WeakSet()
+
+    def scripted(self, event: events.Key) -> bool:
+        """Whether the script pressed this key (rather than a viewer)."""
+        return event in self._scripted
 
     # --- what the banner says ---------------------------------------------------------------
 
@@ -60,8 +60,10 @@ class DemoPlayer:
 
     def banner_values(self) -> dict[str, object]:
         current = self.steps[min(self.at, len(self.steps) - 1)] if self.steps else None
+        say = current.say if current else ""
         return {
-            "say": current.say if current else "",
+            # A narration may be a catalog key (said in the viewer's language) or plain words.
+            "say": Term(say) if i18n.has("en", say) else say,
             "step": min(self.at + 1, len(self.steps)),
             "steps": len(self.steps),
             "title": self.recording.header.title,
@@ -100,15 +102,18 @@ class DemoPlayer:
         self._task = asyncio.create_task(self.play())
 
     async def play(self) -> None:
+        pilot = Pilot(self.app)  # only to wait until the app has handled what it was sent
+        await self._idle(pilot)
         for index, step in enumerate(self.steps):
             self.at = index
             self._redraw()
             await self._wait(step.pause_ms / 1000 / self.speed)
-            await self._idle()
             for key in step.keys:
-                self.app.post_message(demo_key(key))
-                await asyncio.sleep(0)
-                await self._idle()
+                event = key_event(key)
+                self._scripted.add(event)
+                self.app.post_message(event)
+                await self._idle(pilot)
+        self.at = len(self.steps)
         self.finished = True
         self._redraw()
 
@@ -121,8 +126,9 @@ class DemoPlayer:
             await self._go.wait()
         self._go.clear()
 
-    async def _idle(self) -> None:
-        """Wait until the card and service work started by the last key is done."""
-        await asyncio.sleep(0.01)
+    async def _idle(self, pilot: Pilot) -> None:
+        """Wait until the last key and the card and service work it started are done."""
+        await pilot.pause()
         while any(worker.is_running for worker in self.app.workers):
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.02)
+        await pilot.pause()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from pathlib import Path
 
 from readers.errors import ReaderSpecInvalid
 from tui.app import ResetApp
@@ -41,12 +42,23 @@ def run_tui(args: argparse.Namespace) -> int:
     return build_app(args).run() or 0
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def build_demo(recording_path: str, folder: Path, *, lang: str | None = None, speed: float = 1.0) -> ResetApp:
+    """The app of ``jpki-reset demo``: the recording replayed as the card, its ``ui`` lines as the
+    keys, and a service of its own in ``folder`` whose clock starts at the recording's time."""
     from readers.recording import load_recording
     from tui.demo import DemoPlayer
+    from tui.demo_service import demo_service
 
-    recording = load_recording(args.recording)
-    wizard = build_wizard(f"replay:{args.recording}", args.server, args.at)
-    app = ResetApp(wizard, lang=args.lang)
-    app.demo = DemoPlayer(app, recording, speed=args.speed)
-    return app.run() or 0
+    recording = load_recording(recording_path)
+    wizard = build_wizard(f"replay:{recording_path}", None, recording.header.recorded_at or None)
+    wizard.service = demo_service(folder, wizard.clock, recording.name)
+    app = ResetApp(wizard, lang=lang)
+    app.demo = DemoPlayer(app, recording, speed=speed)
+    return app
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="jpki-reset-demo-") as folder:
+        return build_demo(args.recording, Path(folder), lang=args.lang, speed=args.speed).run() or 0

@@ -49,6 +49,7 @@ class Wizard:
     flow: ResetFlow | None = None
     service: ReservationClient | None = None
     _clock: Clock | None = None
+    _reader_spec: str | None = None
     report: CardReport | None = None
 
     @property
@@ -64,13 +65,15 @@ class Wizard:
         return self.task is not None and self.task.task is task
 
     def ensure_reader(self) -> CountingReader:
-        """The chosen reader, opened once per task (not yet connected)."""
-        if self.reader is None:
+        """The chosen reader (not yet connected). It is kept from task to task: a recording goes on
+        where the previous task left it, and a PC/SC or NFC reader is not opened again."""
+        assert self.reader_spec is not None
+        if self.reader is None or self._reader_spec != self.reader_spec:
             from tui.progress import CountingReader
 
-            assert self.reader_spec is not None
             self.reader = CountingReader(self.open_reader(self.reader_spec))
             self.reader.add_listener(self._card_event)
+            self._reader_spec = self.reader_spec
         return self.reader
 
     async def session(self) -> JpkiCard:
@@ -124,10 +127,10 @@ class Wizard:
         self.card = None
 
     async def close(self) -> None:
-        """End the card session and let go of the reader (a new task opens it again)."""
-        reader, self.reader, self.card = self.reader, None, None
-        if reader is not None:
-            await reader.disconnect()
+        """End the card session (the reader stays chosen for the next task)."""
+        self.card = None
+        if self.reader is not None:
+            await self.reader.disconnect()
 
     def reset_task(self) -> None:
         """Back at the start: nothing of the previous card is kept."""
