@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from reset_flow import states as st
+from reset_flow.triage import Reason
 from tui import i18n
 from tui.errors import Explanation, explain
 from tui.widgets.say import Term, Terms
@@ -18,8 +19,22 @@ def jst(moment: datetime | None) -> str:
     return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
-def reason_terms(reasons: tuple[object, ...]) -> Terms:
-    return Terms(f"reason.{reason.code.value}" for reason in reasons)  # type: ignore[attr-defined]
+def reason_terms(reasons: tuple[Reason, ...]) -> Terms:
+    return Terms(f"reason.{reason.code.value}" for reason in reasons)
+
+
+def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """The reasons that send someone to the window (the others are notes); all if none does."""
+    return tuple(r for r in reasons if r.window) or reasons
+
+
+def notes_of(state: st.FlowState) -> tuple[Reason, ...]:
+    """A verdict's notes: findings that close no path (last try, renewal due, unchecked, ...)."""
+    if isinstance(state, st.ChoosePin):
+        return tuple(r for r in state.triage.reasons if not r.window)
+    if isinstance(state, st.GoToWindow):
+        return tuple(r for r in state.reasons if not r.window)
+    return ()
 
 
 def explain_state(state: st.FlowState, link_error: BaseException | None = None) -> Explanation:
@@ -38,7 +53,7 @@ def explain_state(state: st.FlowState, link_error: BaseException | None = None) 
     if isinstance(state, st.CardRemoved):
         name = "card-removed-verify" if state.during_verify else "card-removed"
     if isinstance(state, st.GoToWindow):
-        values["reasons"] = reason_terms(state.reasons)
+        values["reasons"] = reason_terms(window_reasons(state.reasons))
     if isinstance(state, st.PinBlocked):
         values["pin"] = Term(f"pin.label.{state.pin.value}")
     if isinstance(state, st.KioskClosed):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.pilot import Pilot
 
 from readers.discovery import training_choices
+from readers.emulated import EmulatedReader
+from readers.reader import Reader
 from tui.app import ResetApp
 from tui.launch import build_wizard
 
@@ -58,3 +61,25 @@ def _letters(text: str) -> str:
 def shows(app: ResetApp, text: str) -> bool:
     """Whether the screen says ``text``, wherever the terminal wrapped it (spacing ignored)."""
     return _letters(text) in _letters(screen_text(app))
+
+
+class GatedReader(Reader):
+    """A training card whose answers wait until the test opens the gate (a slow card)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = EmulatedReader("adult")
+        self.info = self.inner.info
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def connect(self) -> bytes:
+        return await self.inner.connect()
+
+    async def transmit(self, command: bytes) -> bytes:
+        self.waiting.set()
+        await self.gate.wait()
+        return await self.inner.transmit(command)
+
+    async def disconnect(self) -> None:
+        await self.inner.disconnect()

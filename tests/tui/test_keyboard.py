@@ -4,36 +4,10 @@ focused control, and a UI that answers keys while the card is being read."""
 
 from __future__ import annotations
 
-import asyncio
-
 from textual.widgets import OptionList
 
-from readers.emulated import EmulatedReader
-from readers.reader import Reader
-from tests.tui.driving import make_app, press, screen_text, settle
+from tests.tui.driving import GatedReader, make_app, press, screen_text, settle
 from tui.screens.help import HelpScreen
-
-
-class GatedReader(Reader):
-    """A training card whose answers wait until the test opens the gate (a slow card)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inner = EmulatedReader("adult")
-        self.info = self.inner.info
-        self.gate = asyncio.Event()
-        self.waiting = asyncio.Event()
-
-    async def connect(self) -> bytes:
-        return await self.inner.connect()
-
-    async def transmit(self, command: bytes) -> bytes:
-        self.waiting.set()
-        await self.gate.wait()
-        return await self.inner.transmit(command)
-
-    async def disconnect(self) -> None:
-        await self.inner.disconnect()
 
 
 async def test_the_screen_answers_keys_while_the_card_is_being_read() -> None:

@@ -7,36 +7,70 @@ and look at the pictures in the report before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.driving import make_app, press, settle
+from readers.reader import Reader
+from tests.tui.driving import GatedReader, make_app, press, settle
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST_THEME
 
 AT = "2026-04-01T10:00:00+09:00"  # a training clock inside the kiosk hours
-
 Navigate = Callable[[Pilot], Awaitable[None]]
+STEP1 = (("down", "enter"), ("enter",), ("enter",))  # start -> triage -> photo ID -> proof PIN
 
 
-async def _start(pilot: Pilot) -> None:
+def keys(*groups: tuple[str, ...]) -> Navigate:
+    async def navigate(pilot: Pilot) -> None:
+        await settle(pilot)
+        for group in groups:
+            await press(pilot, *group)
+
+    return navigate
+
+
+async def _reading(pilot: Pilot) -> None:
+    """Step 1 while the card is being read (it never answers: the shot is of the waiting screen)."""
     await settle(pilot)
+    await pilot.press("down", "enter")
+    reader = pilot.app.wizard.reader
+    assert reader is not None and isinstance(reader.inner, GatedReader)
+    await reader.inner.waiting.wait()
+    await pilot.pause()
 
 
-async def _card_check(pilot: Pilot) -> None:
-    await press(pilot, "enter")
+@dataclass(frozen=True)
+class Shot:
+    navigate: Navigate
+    reader: str | None = "training:adult"
+    at: str = AT
+    card: Callable[[], Reader] | None = field(default=None)  # a reader of the test's own
 
 
-async def _help(pilot: Pilot) -> None:
-    await press(pilot, "f1")
-
-
-# screen name -> (reader given with --reader, or None for the reader list; keys to get there)
-SCREENS: dict[str, tuple[str | None, Navigate]] = {
-    "start": (None, _start),
-    "card-check": ("training:adult", _card_check),
-    "help": (None, _help),
+SCREENS: dict[str, Shot] = {
+    "start": Shot(keys(), reader=None),
+    "help": Shot(keys(("f1",)), reader=None),
+    "card-check": Shot(keys(("enter",))),
+    "place-card-reading": Shot(_reading, card=GatedReader),
+    "triage-kiosk": Shot(keys(("down", "enter"))),
+    "triage-window": Shot(keys(("down", "enter")), reader="training:both-blocked"),
+    "photo-id": Shot(keys(*STEP1[:2])),
+    "proof-pin-wrong": Shot(keys(*STEP1, (*"9999", "enter"), ("1", "2"))),
+    "confirm-last-try": Shot(keys(*STEP1, (*"9999", "enter")), reader="training:one-try-left"),
+    "reserved": Shot(keys(*STEP1, (*"1234", "enter"))),
+    "kiosk-closed": Shot(keys(("down", "down", "down", "enter")), at="2026-04-01T05:00:00+09:00"),
+    "new-pin": Shot(
+        keys(
+            *STEP1,
+            (*"1234", "enter", "enter"),
+            ("down", "down", "down", "enter"),
+            ("enter",),
+            (*"1234", "enter"),
+            (*"abc1", "enter", *"abc"),
+        ),
+    ),
 }
 
 
@@ -46,6 +80,9 @@ SCREENS: dict[str, tuple[str | None, Navigate]] = {
 def test_screen(
     snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
 ) -> None:
-    reader, navigate = SCREENS[screen]
-    app = make_app(reader, lang=lang, theme=theme, at=AT if reader else None, data_dir=tmp_path)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=navigate)
+    shot = SCREENS[screen]
+    extra = {"open_reader": (lambda spec: shot.card())} if shot.card else {}
+    app = make_app(
+        shot.reader, lang=lang, theme=theme, at=shot.at if shot.reader else None, data_dir=tmp_path, **extra
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=shot.navigate)

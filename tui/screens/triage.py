@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from reset_flow.pin_rules import proof_pin_for
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import OptionList
@@ -13,8 +12,9 @@ from textual.widgets.option_list import Option
 
 from readers.jpki import PinKind
 from reset_flow import states as st
+from reset_flow.pin_rules import proof_pin_for
 from tui.screens.flow_work import FlowScreen
-from tui.states import reason_terms
+from tui.states import notes_of, reason_terms, window_reasons
 from tui.widgets.say import Say, Term
 
 
@@ -53,7 +53,7 @@ class TriageScreen(FlowScreen):
         if isinstance(state, st.GoToWindow):
             self.ended = True
             verdict.show("triage.window")
-            reasons.show("triage.reasons", reasons=reason_terms(state.reasons))
+            reasons.show("triage.reasons", reasons=reason_terms(window_reasons(state.reasons)))
             bring.show("window.bring")
             self.set_instruction("triage.instruction.window")
         elif isinstance(state, st.ChoosePin) and self.reset is not None:
@@ -70,9 +70,9 @@ class TriageScreen(FlowScreen):
                 reasons.show("triage.reasons", reasons=reason_terms(state.triage.blocks(self.reset)))
                 bring.show("window.bring")
                 self.set_instruction("triage.instruction.window")
-            kept = tuple(r for r in state.triage.reasons if not r.window)
-            if kept:
-                notes.show("triage.notes", notes=reason_terms(kept))
+        kept = notes_of(state)
+        if kept:
+            notes.show("triage.notes", notes=reason_terms(kept))
         self.refresh_bindings()
 
     def forward(self) -> None:
