@@ -1,0 +1,50 @@
+"""``jpki-reset`` and ``jpki-reset demo``: options, and refusals with the contract's exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.cli import EXIT_USAGE, build_parser, main
+from tui.launch import build_wizard
+
+
+def test_the_tui_takes_reader_server_lang_and_at() -> None:
+    args = build_parser().parse_args(
+        ["--reader", "training:adult", "--server", "http://h:1", "--lang", "ja", "--at", "2026-04-01T22:00"]
+    )
+    assert (args.command, args.reader, args.server, args.lang, args.at) == (
+        None,
+        "training:adult",
+        "http://h:1",
+        "ja",
+        "2026-04-01T22:00",
+    )
+
+
+def test_demo_takes_a_recording_and_a_speed_and_keeps_a_language_given_before_it() -> None:
+    args = build_parser().parse_args(["--lang", "ja", "demo", "recordings/demo-step1.jsonl", "--speed", "2"])
+    assert (args.command, args.recording, args.speed, args.lang) == (
+        "demo",
+        "recordings/demo-step1.jsonl",
+        2.0,
+        "ja",
+    )
+
+
+def test_at_without_a_zone_is_japan_time_and_shows_as_a_training_clock() -> None:
+    wizard = build_wizard("training:adult", None, "2026-04-01T22:00")
+    assert wizard.training_at is not None and wizard.training_at.utcoffset().total_seconds() == 9 * 3600
+
+
+@pytest.mark.parametrize("reader", [None, "pcsc", "nfc:usb"])
+def test_the_training_clock_is_refused_off_training(
+    capsys: pytest.CaptureFixture[str], reader: str | None
+) -> None:
+    argv = (["--reader", reader] if reader else []) + ["--at", "2026-04-01T22:00"]
+    assert main(argv) == EXIT_USAGE
+    assert "reader-spec-invalid" in capsys.readouterr().err
+
+
+def test_a_demo_of_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "no/such/demo.jsonl"]) == EXIT_USAGE
+    assert "recording-invalid" in capsys.readouterr().err
