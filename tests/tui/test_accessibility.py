@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from tests.tui.driving import make_app, press, settle, shows
 from tui import i18n
 from tui.app import ResetApp
@@ -25,6 +27,13 @@ BOTH_STEPS = (
     ("enter",),
     (*"1234", "enter"),
 )
+
+
+async def to_new_pin(pilot: Pilot) -> None:
+    """From the start to step 2's new PIN, by keys, on a fresh service."""
+    await settle(pilot)
+    for keys in BOTH_STEPS:
+        await press(pilot, *keys)
 
 
 def help_gaps(app: ResetApp) -> list[str]:
@@ -56,9 +65,7 @@ async def test_every_control_on_every_screen_has_its_own_help(tmp_path: Path) ->
 async def test_tab_order_is_reading_order_and_the_cursor_sits_in_the_focused_entry(tmp_path: Path) -> None:
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in BOTH_STEPS:
-            await press(pilot, *keys)
+        await to_new_pin(pilot)
         chain = app.screen.focus_chain
         assert [w.id for w in chain] == ["first", "again"]
         assert [w.region.y for w in chain] == sorted(w.region.y for w in chain)
@@ -71,9 +78,7 @@ async def test_tab_order_is_reading_order_and_the_cursor_sits_in_the_focused_ent
 async def test_escape_with_a_pin_typed_asks_before_stopping(tmp_path: Path) -> None:
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in BOTH_STEPS:
-            await press(pilot, *keys)
+        await to_new_pin(pilot)
         await press(pilot, *"ab1", "escape")
         assert shows(app, "Going back stops this task")
         await press(pilot, "n")  # stay: nothing is lost
