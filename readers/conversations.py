@@ -207,11 +207,19 @@ async def record(
     title: str = "",
     description: str = "",
 ) -> list[str]:
-    """Run conversation ``name`` through a recording tap; write the file with its outcome."""
+    """Run conversation ``name`` through a recording tap and write the file, also when the
+    conversation fails (then the header has no outcome and the error propagates)."""
     buffer = io.StringIO()
     tap = RecordingReader(reader, buffer, card=card, title=title, description=description)
-    outcome = await CONVERSATIONS[name](tap, stage)
-    lines = buffer.getvalue().splitlines()
-    header = json.loads(lines[0]) | {"conversation": name, "outcome": outcome}
-    out.write_text("\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
+    outcome: list[str] | None = None
+    try:
+        outcome = await CONVERSATIONS[name](tap, stage)
+    finally:
+        lines = buffer.getvalue().splitlines()
+        if lines:
+            header = json.loads(lines[0]) | {"conversation": name}
+            if outcome is not None:
+                header["outcome"] = outcome
+            text = "\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]) + "\n"
+            out.write_text(text, encoding="utf-8")
     return outcome

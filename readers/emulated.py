@@ -21,6 +21,7 @@ class EmulatedReader(Reader):
         self.card: TrainingCard | None = TrainingCard(card) if isinstance(card, str) else card
         assert self.card is not None
         self.info = ReaderInfo("emulated", f"Training card ({self.card.profile.name})", extended_length)
+        self._lifted: TrainingCard | None = None
         self._connected = False
         self._countdown: int | None = None
 
@@ -36,7 +37,7 @@ class EmulatedReader(Reader):
 
     def insert_card(self, card: TrainingCard | None = None) -> None:
         """Put a card (by default the one lifted last) back on the reader."""
-        self.card = card or getattr(self, "_lifted", None) or TrainingCard()
+        self.card = card or self._lifted or TrainingCard()
         self._emit(CARD_INSERTED)
 
     def remove_after(self, commands: int) -> None:

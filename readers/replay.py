@@ -51,8 +51,8 @@ class ReplayReader(Reader):
         return entries[-1].line if entries else 1
 
     async def connect(self) -> bytes:
-        if self.finished:
-            self._at = 0  # re-arm: each full play is a new session
+        if self._at >= len(self._steps):
+            self._at = 0  # re-arm: a recording played to its end starts again
         while (step := self._peek()) is not None and isinstance(step, EventLine):
             self._at += 1
             if step.event == READER_LOST:

@@ -84,8 +84,8 @@ class TrainingCard:
     def __init__(self, profile: Profile | str = "adult") -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.atr = TRAINING_ATR
-        creds = training_pki().cards[self.profile.name]
         pki = training_pki()
+        creds = pki.cards[self.profile.name]
         setups = self.profile.pins()
         self.pins = {
             EF_AUTH_PIN: PinState.of(setups["auth"]),
