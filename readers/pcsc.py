@@ -47,7 +47,12 @@ def _code(hresult: int) -> int:
     return hresult & 0xFFFFFFFF
 
 
-_SERVICE_GONE = {_code(scard.SCARD_E_NO_SERVICE), _code(scard.SCARD_E_SERVICE_STOPPED)}
+# pcsc-lite answers F_COMM_ERROR to a call in flight when pcscd goes away.
+_SERVICE_GONE = {
+    _code(scard.SCARD_E_NO_SERVICE),
+    _code(scard.SCARD_E_SERVICE_STOPPED),
+    _code(scard.SCARD_F_COMM_ERROR),
+}
 _READER_GONE = {
     _code(scard.SCARD_E_READER_UNAVAILABLE),
     _code(scard.SCARD_E_UNKNOWN_READER),
@@ -182,6 +187,7 @@ class PcscReader(Reader):
         self._card: int | None = None
         self._protocol = scard.SCARD_PROTOCOL_T1
         self._reader: str | None = None
+        self._watching = False
 
     # --- the connection's own thread ----------------------------------------------------------
 
@@ -260,7 +266,8 @@ class PcscReader(Reader):
             reader = await self._run(self._pick)
             if not await self._run(self._wait_present, reader, 0):
                 await self.wait_for_card(self.card_timeout)
-                self._emit(CARD_INSERTED)
+                if not self._watching:  # else the watcher reports it
+                    self._emit(CARD_INSERTED)
             atr = await self._run(self._open_card, reader)
         except BaseException:
             await self._close(scard.SCARD_LEAVE_CARD)
@@ -340,12 +347,14 @@ class PcscReader(Reader):
         loop = asyncio.get_running_loop()
         watcher = _Watcher(self.wanted, lambda event: loop.call_soon_threadsafe(self._emit, event))
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc-watch")
+        self._watching = True
         try:
             await loop.run_in_executor(thread, watcher.run)
         except asyncio.CancelledError:
             watcher.cancel()
             raise
         finally:
+            self._watching = False
             thread.shutdown(wait=False)
 
 
@@ -370,6 +379,9 @@ class _Watcher:
                 hresult, changed = scard.SCardGetStatusChange(self.context, 60_000, states)
                 if _code(hresult) in (_TIMEOUT, _CANCELLED):
                     continue
+                if _code(hresult) in _SERVICE_GONE | _READER_GONE:
+                    self.report(READER_LOST)
+                    return
                 _check(hresult, "watching the reader")
                 state = changed[0][1]
                 if state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
