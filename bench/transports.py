@@ -85,9 +85,7 @@ async def main(runs: int) -> int:
 
         bridge = VpcdCard(TrainingCard("adult"), port=pcscd.vpcd_port).start()
         try:
-            waiter = PcscReader("Virtual PCD 00 00")  # pcscd sees the card within a poll
-            await waiter.wait_for_card(10)
-            await waiter.disconnect()
+            await PcscReader("Virtual PCD 00 00").wait_for_card(10)  # pcscd sees it within a poll
             virtual = "Virtual PCD 00 00"
             rows.append(await measure("pcscd + vpcd + pyscard", lambda: PcscReader(virtual), runs))
             # For comparison: the bridge without its quick ACKs, as a naive vpcd client would be.

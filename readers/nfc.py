@@ -17,20 +17,16 @@ import contextlib
 import errno
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
 
 import nfc
 import nfc.clf
 import nfc.tag
 from nfc.tag.tt4 import Type4BTag, Type4TagCommandError
 
-from readers.apdu import Command
+from readers.blocking import BlockingReader
 from readers.bridges.type_b import atr_for
 from readers.errors import (
     CardRemoved,
-    ExtendedLengthUnsupported,
     NoCard,
     NoNfcDevice,
     ReaderAccessDenied,
@@ -39,9 +35,7 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
-from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, Reader, ReaderInfo
-
-T = TypeVar("T")
+from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
 NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
@@ -72,8 +66,10 @@ def exchange_error(error: BaseException) -> ReaderError:
     return TransportError(f"the NFC exchange failed ({error.__class__.__name__})")
 
 
-class NfcReader(Reader):
+class NfcReader(BlockingReader):
     """An nfcpy device and the Type B card on it."""
+
+    thread_name = "nfc"
 
     def __init__(
         self, path: str = "usb", *, card_timeout: float = 0.0, extended_length: bool = False
@@ -82,15 +78,9 @@ class NfcReader(Reader):
         self.path = path
         self.card_timeout = card_timeout
         self.info = ReaderInfo("nfc", f"NFC reader ({path})", extended_length)
-        self._thread: ThreadPoolExecutor | None = None
         self._clf: nfc.ContactlessFrontend | None = None
         self._tag: Type4BTag | None = None
         self._cancel = threading.Event()
-
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nfc")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
 
     # --- on the connection's thread -------------------------------------------------------------
 
@@ -105,7 +95,7 @@ class NfcReader(Reader):
         if not found:
             raise NoNfcDevice(f"no NFC device found at {self.path}: {NO_DEVICE_HINT}")
         self._clf = clf
-        self.info = ReaderInfo("nfc", f"{clf} ({self.path})", self.info.extended_length)
+        self.info = ReaderInfo("nfc", str(clf), self.info.extended_length)
 
     def _sense(self, timeout: float) -> tuple[bytes, bool]:
         """Find and activate a Type B card; returns its ATR and whether we had to wait for it."""
@@ -158,41 +148,17 @@ class NfcReader(Reader):
             atr, waited = await self._run(self._sense, self.card_timeout)
         except asyncio.CancelledError:
             self._cancel.set()
-            await self._shutdown()
+            await self._end_thread(self._close)
             raise
         except BaseException:
-            await self._shutdown()
+            await self._end_thread(self._close)
             raise
         if waited:
             self._emit(CARD_INSERTED)
         return atr
 
     async def transmit(self, command: bytes) -> bytes:
-        if not self.info.extended_length and _is_extended(command):
-            raise ExtendedLengthUnsupported("this NFC link is used with short APDUs only")
-        try:
-            return await self._run(self._transceive, command)
-        except CardRemoved:
-            self._emit(CARD_REMOVED)
-            raise
-        except ReaderLost:
-            self._emit(READER_LOST)
-            raise
+        return await self._exchange(self._transceive, command)
 
     async def disconnect(self) -> None:
-        await self._shutdown()
-
-    async def _shutdown(self) -> None:
-        if self._thread is None:
-            return
-        with contextlib.suppress(Exception):
-            await self._run(self._close)
-        self._thread.shutdown(wait=False)
-        self._thread = None
-
-
-def _is_extended(raw: bytes) -> bool:
-    try:
-        return Command.decode(raw).extended
-    except Exception:
-        return False
+        await self._end_thread(self._close)

@@ -14,18 +14,15 @@ Every PC/SC failure becomes one of the typed errors of ``readers.errors``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from smartcard import scard
 
-from readers.apdu import Command
+from readers.blocking import BlockingReader
 from readers.errors import (
     CardRemoved,
-    ExtendedLengthUnsupported,
     NoCard,
     NoReader,
     PcscServiceNotRunning,
@@ -34,9 +31,7 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
-from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, Reader, ReaderInfo
-
-T = TypeVar("T")
+from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, ReaderInfo
 
 # How long a failed transmit waits for pcscd to notice that the card left (it polls the reader).
 REMOVAL_SETTLE_MS = 1500
@@ -171,9 +166,11 @@ def choose_reader(names: list[str], wanted: str | None, with_card: set[str]) -> 
     return next((n for n in candidates if n in with_card), candidates[0])
 
 
-class PcscReader(Reader):
+class PcscReader(BlockingReader):
     """A PC/SC reader slot. ``name`` picks the reader (None: the first one with a card);
     ``card_timeout`` is how long ``connect`` waits for a card to be put on the reader."""
+
+    thread_name = "pcsc"
 
     def __init__(
         self, name: str | None = None, *, card_timeout: float = 0.0, extended_length: bool = False
@@ -182,19 +179,13 @@ class PcscReader(Reader):
         self.wanted = name
         self.card_timeout = card_timeout
         self.info = ReaderInfo("pcsc", name or "PC/SC reader", extended_length)
-        self._thread: ThreadPoolExecutor | None = None
         self._context: int | None = None
         self._card: int | None = None
         self._protocol = scard.SCARD_PROTOCOL_T1
         self._reader: str | None = None
         self._watching = False
 
-    # --- the connection's own thread ----------------------------------------------------------
-
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+    # --- on the connection's own thread ---------------------------------------------------------
 
     def _ensure_context(self) -> int:
         if self._context is None:
@@ -250,13 +241,20 @@ class PcscReader(Reader):
 
     async def wait_for_card(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for a card on the chosen reader; NoCard if none came.
-        Cancelling the awaiting task ends the wait at once."""
-        reader = await self._run(self._pick)
+        Cancelling the awaiting task ends the wait at once. Outside a card session it leaves
+        nothing open behind it."""
+        try:
+            await self._await_card(await self._run(self._pick), timeout)
+        finally:
+            if self._card is None:
+                await self._close(scard.SCARD_LEAVE_CARD)
+
+    async def _await_card(self, reader: str, timeout: float) -> None:
         try:
             arrived = await self._run(self._wait_present, reader, max(0, round(timeout * 1000)))
         except asyncio.CancelledError:
             if self._context is not None:
-                scard.SCardCancel(self._context)
+                scard.SCardCancel(self._context)  # thread-safe: the blocked call returns at once
             raise
         if not arrived:
             raise NoCard(f"no card was put on {reader}")
@@ -265,7 +263,7 @@ class PcscReader(Reader):
         try:
             reader = await self._run(self._pick)
             if not await self._run(self._wait_present, reader, 0):
-                await self.wait_for_card(self.card_timeout)
+                await self._await_card(reader, self.card_timeout)
                 if not self._watching:  # else the watcher reports it
                     self._emit(CARD_INSERTED)
             atr = await self._run(self._open_card, reader)
@@ -279,16 +277,7 @@ class PcscReader(Reader):
     async def transmit(self, command: bytes) -> bytes:
         if self._card is None:
             raise TransportError("no card session: connect first")
-        if not self.info.extended_length and _is_extended(command):
-            raise ExtendedLengthUnsupported("this reader is used with short APDUs only")
-        try:
-            return await self._run(self._transmit, command)
-        except CardRemoved:
-            self._emit(CARD_REMOVED)
-            raise
-        except (ReaderLost, PcscServiceNotRunning):
-            self._emit(READER_LOST)
-            raise
+        return await self._exchange(self._transmit, command)
 
     def _transmit(self, command: bytes) -> bytes:
         hresult, response = scard.SCardTransmit(self._card, self._protocol, list(command))
@@ -325,12 +314,7 @@ class PcscReader(Reader):
         await self._close(scard.SCARD_UNPOWER_CARD)
 
     async def _close(self, disposition: int) -> None:
-        if self._thread is None:
-            return
-        with contextlib.suppress(Exception):
-            await self._run(self._release_all, disposition)
-        self._thread.shutdown(wait=False)
-        self._thread = None
+        await self._end_thread(lambda: self._release_all(disposition))
 
     def _release_all(self, disposition: int) -> None:
         card, self._card = self._card, None
@@ -394,10 +378,3 @@ class _Watcher:
                 states = [(name, flags & ~scard.SCARD_STATE_CHANGED) for name, flags, _ in changed]
         finally:
             _release(self.context)
-
-
-def _is_extended(raw: bytes) -> bool:
-    try:
-        return Command.decode(raw).extended
-    except Exception:
-        return False

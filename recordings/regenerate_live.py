@@ -93,11 +93,7 @@ async def through_pcscd(out_dir: Path) -> list[Path]:
 
         async def put_back() -> None:
             bridge.insert()
-            reader = PcscReader(VIRTUAL_READER)
-            try:
-                await reader.wait_for_card(10)
-            finally:
-                await reader.disconnect()
+            await PcscReader(VIRTUAL_READER).wait_for_card(10)  # pcscd sees it within a poll
 
         try:
             return await record_plan("pcsc", bridge, lambda: PcscReader(VIRTUAL_READER), put_back, out_dir)

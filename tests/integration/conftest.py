@@ -97,11 +97,7 @@ async def card_on_reader(bridge: VpcdCard, pcscd: PrivatePcscd) -> None:
     if not pcscd.running:
         pcscd.start()
     bridge.insert()
-    reader = PcscReader(READER)
-    try:
-        await reader.wait_for_card(10)
-    finally:
-        await reader.disconnect()
+    await PcscReader(READER).wait_for_card(10)
 
 
 @pytest.fixture

@@ -38,18 +38,10 @@ def emulator(pcscd: PrivatePcscd) -> Iterator[subprocess.Popen[str]]:
     assert "Virtual PCD" in process.stdout.readline()
     while (line := process.stdout.readline().strip()) != "card on the reader":
         assert line.startswith("waiting for pcscd"), line
-    asyncio.run(_seen_by_pcscd("Virtual PCD 00 01"))
+    asyncio.run(PcscReader("Virtual PCD 00 01").wait_for_card(10))
     yield process
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
-
-
-async def _seen_by_pcscd(name: str) -> None:
-    reader = PcscReader(name)
-    try:
-        await reader.wait_for_card(10)
-    finally:
-        await reader.disconnect()
 
 
 def opensc(env: dict[str, str], *arguments: str) -> str:
