@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import threading
 import time
 
@@ -38,6 +39,30 @@ from readers.errors import (
 from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
+# nfcpy logs every frame at DEBUG level, VERIFY data included: those records never pass here, so
+# turning nfcpy's logging up to find a fault cannot put a PIN in a log.
+FRAME_LOGGERS = (
+    "nfc.tag.tt4",
+    "nfc.clf",
+    "nfc.clf.udp",
+    "nfc.clf.rcs380",
+    "nfc.clf.rcs956",
+    "nfc.clf.pn53x",
+    "nfc.clf.pn533",
+    "nfc.clf.pn532",
+    "nfc.clf.pn531",
+    "nfc.clf.acr122",
+    "nfc.clf.arygon",
+    "nfc.clf.transport",
+)
+
+
+def _info_and_above(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.INFO
+
+
+for _name in FRAME_LOGGERS:
+    logging.getLogger(_name).addFilter(_info_and_above)
 NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
 
 

@@ -4,6 +4,7 @@ the Type B bridge."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,20 @@ async def test_no_card_in_the_field(nfc_card: NfcUdpCard, nfc_path) -> None:
     nfc_card.remove()
     with pytest.raises(NoCard):
         await NfcReader(nfc_path(nfc_card)).connect()
+
+
+async def test_nfcpy_debug_logging_never_shows_the_pin(
+    nfc_card: NfcUdpCard, nfc_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="nfc")  # as someone hunting a fault would
+    reader = NfcReader(nfc_path(nfc_card))
+    await reader.connect()
+    try:
+        await JpkiCard(reader).verify(PinKind.AUTH, Pin(AUTH_PIN))
+    finally:
+        await reader.disconnect()
+    assert any(record.name.startswith("readers") for record in caplog.records)  # logging was on
+    text = caplog.text.lower()
+    for form in (AUTH_PIN.encode().hex(), AUTH_PIN.encode().hex(" ")):
+        assert form not in text
