@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
+USB_DRIVERS = Path("/usr/lib/pcsc/drivers")  # pcscd's usbdropdir (Debian)
 DEFAULT_SOCKET = Path("/run/pcscd/pcscd.comm")
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
 READER_NAME = "Virtual PCD"
@@ -113,10 +114,15 @@ class PrivatePcscd:
 
     def _write_config(self) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
+        driver = VPCD_DRIVER
+        if self.plan.prefix:
+            # Our copy of the driver, so that the USB drivers can be hidden (see _command).
+            driver = self.workdir / VPCD_DRIVER.name
+            shutil.copyfile(VPCD_DRIVER, driver)
         (self.config_dir / "vpcd").write_text(
             f'FRIENDLYNAME "{READER_NAME}"\n'
             f"DEVICENAME   /dev/null:0x{self.vpcd_port:04X}\n"
-            f"LIBPATH      {VPCD_DRIVER}\n"
+            f"LIBPATH      {driver}\n"
             f"CHANNELID    0x{self.vpcd_port:04X}\n"
         )
 
@@ -124,12 +130,15 @@ class PrivatePcscd:
         daemon = f"exec pcscd --foreground --error -c {self.config_dir}"
         if not self.plan.prefix:
             return ["sh", "-c", daemon]
-        run_dir = self.socket_path.parent
-        # Mount our directory on /run/pcscd; where /run/pcscd cannot be made, a tmpfs on /run first.
+        # In the namespace: our directory on /run/pcscd (on a tmpfs /run where /run/pcscd does not
+        # exist, so nothing is created on the host), and no USB drivers, so this pcscd never takes
+        # a real reader from the machine's own pcscd.
         script = (
             "set -e; "
-            "if ! mkdir -p /run/pcscd 2>/dev/null; then mount -t tmpfs none /run; mkdir /run/pcscd; fi; "
-            f"mount --bind {run_dir} /run/pcscd; {daemon}"
+            "[ -d /run/pcscd ] || { mount -t tmpfs none /run; mkdir /run/pcscd; }; "
+            f"mount --bind {self.socket_path.parent} /run/pcscd; "
+            f"[ ! -d {USB_DRIVERS} ] || mount -t tmpfs none {USB_DRIVERS}; "
+            f"{daemon}"
         )
         return [*self.plan.prefix, "sh", "-c", script]
 

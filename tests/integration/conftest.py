@@ -13,6 +13,7 @@ is chosen and exported here, when pytest collects this package, before any test 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
 import subprocess
@@ -61,6 +62,7 @@ def _install_missing() -> str | None:
 
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="jpki-reset-it-"))
+atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
 INSTALL_PROBLEM = _install_missing()
 PLAN: LaunchPlan | None = None
 PLAN_PROBLEM: str | None = INSTALL_PROBLEM
