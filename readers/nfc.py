@@ -18,6 +18,7 @@ import errno
 import logging
 import threading
 import time
+from typing import Any
 
 import nfc
 import nfc.clf
@@ -39,6 +40,7 @@ from readers.errors import (
 from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
+ACTIVATION_TRIES = 3  # a card that answers SENSB_REQ gets this many more ATTRIBs
 # nfcpy logs every frame at DEBUG level, VERIFY data included: those records never pass here, so
 # turning nfcpy's logging up to find a fault cannot put a PIN in a log.
 FRAME_LOGGERS = (
@@ -127,23 +129,33 @@ class NfcReader(BlockingReader):
         assert self._clf is not None
         deadline = time.monotonic() + timeout
         waited = False
+        failed_activations = 0
         while True:
-            try:
-                target = self._clf.sense(nfc.clf.RemoteTarget("106B"))
-                tag = nfc.tag.activate(self._clf, target) if target is not None else None
-            except OSError as error:
-                raise ReaderLost(f"the NFC reader at {self.path} stopped answering") from error
-            except nfc.clf.Error:
-                tag = None
+            target, tag = self._sense_once()
             if isinstance(tag, Type4BTag):
                 self._tag = tag
                 return atr_for(target.sensb_res, b"\x00"), waited
             if tag is not None:
                 raise NoCard("the card on the reader is not an ISO 14443-4 Type B card")
+            if target is not None and failed_activations < ACTIVATION_TRIES:
+                # A card being put down often misses its first ATTRIB: try again at once.
+                failed_activations += 1
+                continue
             if self._cancel.is_set() or time.monotonic() >= deadline:
                 raise NoCard(f"no card is on the NFC reader ({self.path})")
             waited = True
             self._cancel.wait(SENSE_PAUSE)
+
+    def _sense_once(self) -> tuple[Any, object]:
+        """One look for a Type B target and, if one answers, its activation (None if it failed)."""
+        assert self._clf is not None
+        try:
+            target = self._clf.sense(nfc.clf.RemoteTarget("106B"))
+            return target, nfc.tag.activate(self._clf, target) if target is not None else None
+        except OSError as error:
+            raise ReaderLost(f"the NFC reader at {self.path} stopped answering") from error
+        except nfc.clf.Error:
+            return None, None
 
     def _transceive(self, command: bytes) -> bytes:
         if self._tag is None:

@@ -128,3 +128,20 @@ async def test_nfcpy_debug_logging_never_shows_the_pin(
     text = caplog.text.lower()
     for form in (AUTH_PIN.encode().hex(), AUTH_PIN.encode().hex(" ")):
         assert form not in text
+
+
+async def test_a_card_that_misses_its_first_attrib_is_still_activated(nfc_card: NfcUdpCard, nfc_path) -> None:
+    receive = nfc_card.type_b.receive
+    missed: list[bytes] = []
+
+    def deaf_to_the_first_attrib(frame: bytes) -> bytes | None:
+        if frame[0] == 0x1D and not missed:
+            missed.append(frame)
+            return None
+        return receive(frame)
+
+    nfc_card.type_b.receive = deaf_to_the_first_attrib  # type: ignore[method-assign]
+    reader = NfcReader(nfc_path(nfc_card))
+    assert await reader.connect() == TRAINING_ATR
+    await reader.disconnect()
+    assert missed
