@@ -41,27 +41,33 @@ class PcscdUnavailable(Exception):
 
 @dataclass(frozen=True)
 class LaunchPlan:
-    """How to start the private pcscd: a namespace command (empty: none) and its socket."""
+    """How to start the private pcscd: the daemon, a namespace command (empty: none), its socket."""
 
+    daemon: str
     prefix: tuple[str, ...]
     socket: Path
 
 
+def find_pcscd() -> str | None:
+    """pcscd's path (it lives in /usr/sbin, which a normal user's PATH often lacks)."""
+    return shutil.which("pcscd") or shutil.which("pcscd", path="/usr/sbin:/sbin")
+
+
 def launch_plan(workdir: Path) -> LaunchPlan:
     """How a pcscd of our own can run here; raises PcscdUnavailable with the reason."""
-    pcscd = shutil.which("pcscd") or ("/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None)
+    pcscd = find_pcscd()
     if pcscd is None:
         raise PcscdUnavailable("pcscd is not installed (./.ci/setup installs it)")
     if not VPCD_DRIVER.exists():
         raise PcscdUnavailable("the vpcd driver is not installed (Debian package vsmartcard-vpcd)")
     for prefix in _NAMESPACES:
         if shutil.which(prefix[0]) and _runs([*prefix, "true"]):
-            return LaunchPlan(tuple(prefix), workdir / "run" / "pcscd.comm")
+            return LaunchPlan(pcscd, tuple(prefix), workdir / "run" / "pcscd.comm")
     if DEFAULT_SOCKET.exists():
         raise PcscdUnavailable("another pcscd is running and this machine allows no private one")
     if os.geteuid() != 0:
         raise PcscdUnavailable("pcscd needs root or a user namespace to run here")
-    return LaunchPlan((), DEFAULT_SOCKET)
+    return LaunchPlan(pcscd, (), DEFAULT_SOCKET)
 
 
 def _runs(command: list[str]) -> bool:
@@ -127,7 +133,7 @@ class PrivatePcscd:
         )
 
     def _command(self) -> list[str]:
-        daemon = f"exec pcscd --foreground --error -c {self.config_dir}"
+        daemon = f"exec {self.plan.daemon} --foreground --error -c {self.config_dir}"
         if not self.plan.prefix:
             return ["sh", "-c", daemon]
         # In the namespace: our directory on /run/pcscd (on a tmpfs /run where /run/pcscd does not

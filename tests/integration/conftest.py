@@ -31,6 +31,7 @@ from readers.bridges.pcscd import (
     LaunchPlan,
     PcscdUnavailable,
     PrivatePcscd,
+    find_pcscd,
     launch_plan,
 )
 from readers.bridges.vpcd import VpcdCard
@@ -43,35 +44,30 @@ from readers.training_card.applet import TrainingCard
 
 ROOT = Path(__file__).resolve().parents[2]
 READER = "Virtual PCD 00 00"
-NEEDED = {"pcscd": "pcscd", "opensc-tool": "opensc", "pkcs15-tool": "opensc"}
 
 
 def _missing() -> list[str]:
-    missing = [package for tool, package in NEEDED.items() if shutil.which(tool) is None]
+    """The Debian packages this tier needs that are not installed."""
+    missing = [] if find_pcscd() else ["pcscd"]
     if not VPCD_DRIVER.exists():
         missing.append("vsmartcard-vpcd")
-    return sorted(set(missing))
+    if shutil.which("opensc-tool") is None:
+        missing.append("opensc")
+    return missing
 
 
-def _install_missing() -> str | None:
-    """Run the project's setup when a package is missing; the reason if still missing."""
-    if _missing():
-        subprocess.run([str(ROOT / ".ci" / "setup")], cwd=ROOT, capture_output=True, check=False)
-    still = _missing()
-    return f"not installed and ./.ci/setup could not install: {', '.join(still)}" if still else None
-
+if _missing():  # the project's setup installs them (idempotent, apt only for what is missing)
+    subprocess.run([str(ROOT / ".ci" / "setup")], cwd=ROOT, capture_output=True, check=False)
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="jpki-reset-it-"))
 atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)
-INSTALL_PROBLEM = _install_missing()
 PLAN: LaunchPlan | None = None
-PLAN_PROBLEM: str | None = INSTALL_PROBLEM
-if PLAN_PROBLEM is None:
-    try:
-        PLAN = launch_plan(WORKDIR)
-        os.environ[SOCKET_ENV] = str(PLAN.socket)
-    except PcscdUnavailable as error:
-        PLAN_PROBLEM = str(error)
+PLAN_PROBLEM = ""
+try:
+    PLAN = launch_plan(WORKDIR)
+    os.environ[SOCKET_ENV] = str(PLAN.socket)  # before the first PC/SC call of this process
+except PcscdUnavailable as error:
+    PLAN_PROBLEM = str(error)
 
 
 @pytest.fixture(scope="package")
