@@ -14,6 +14,7 @@ Every PC/SC failure becomes one of the typed errors of ``readers.errors``.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -202,12 +203,12 @@ class PcscReader(BlockingReader):
     def _wait_present(self, reader: str, timeout_ms: int) -> bool:
         """Block until a card is on ``reader`` (True) or the timeout passes (False)."""
         context = self._ensure_context()
+        deadline = time.monotonic() + timeout_ms / 1000
         state = scard.SCARD_STATE_UNAWARE
         while True:
-            hresult, states = scard.SCardGetStatusChange(context, timeout_ms, [(reader, state)])
-            if _code(hresult) == _TIMEOUT:
-                return False
-            if _code(hresult) == _CANCELLED:
+            left = max(0, round((deadline - time.monotonic()) * 1000))
+            hresult, states = scard.SCardGetStatusChange(context, left, [(reader, state)])
+            if _code(hresult) in (_TIMEOUT, _CANCELLED):
                 return False
             _check(hresult, "waiting for a card")
             _, event_state, _ = states[0]
@@ -215,9 +216,9 @@ class PcscReader(BlockingReader):
                 raise ReaderLost(f"the reader {reader!r} is gone")
             if _present(event_state):
                 return True
-            state = event_state & ~scard.SCARD_STATE_CHANGED
-            if timeout_ms == 0:
+            if left == 0:
                 return False
+            state = event_state & ~scard.SCARD_STATE_CHANGED
 
     def _open_card(self, reader: str) -> bytes:
         context = self._ensure_context()
