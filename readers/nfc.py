@@ -41,6 +41,7 @@ from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
 ACTIVATION_TRIES = 3  # a card that answers SENSB_REQ gets this many more ATTRIBs
+NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
 # nfcpy logs every frame at DEBUG level, VERIFY data included: those records never pass here, so
 # turning nfcpy's logging up to find a fault cannot put a PIN in a log.
 FRAME_LOGGERS = (
@@ -65,7 +66,6 @@ def _info_and_above(record: logging.LogRecord) -> bool:
 
 for _name in FRAME_LOGGERS:
     logging.getLogger(_name).addFilter(_info_and_above)
-NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
 
 
 def open_error(path: str, error: BaseException) -> ReaderError:
