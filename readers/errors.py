@@ -48,6 +48,25 @@ class ReaderLost(NoReader):
     code = "reader-lost"
 
 
+class NoNfcDevice(NoReader):
+    """No NFC reader was found (nfcpy): none is plugged in, or the kernel's port100 driver or
+    pcscd holds it."""
+
+    code = "no-nfc-device"
+
+
+class ReaderAccessDenied(NoReader):
+    """The reader is there but this user may not open it."""
+
+    code = "reader-access-denied"
+
+
+class ReaderBusy(NoReader):
+    """Another program holds the reader or the card."""
+
+    code = "reader-busy"
+
+
 class NoCard(ReaderError):
     """No card is on the reader."""
 
