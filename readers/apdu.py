@@ -120,6 +120,14 @@ class Response:
         return cls(bytes(raw[:-2]), int.from_bytes(raw[-2:], "big"))
 
 
+def is_extended(raw: bytes) -> bool:
+    """Whether raw command bytes are an extended-length APDU (malformed ones are not)."""
+    try:
+        return Command.decode(raw).extended
+    except (WrongLength, ValueError):
+        return False
+
+
 def to_hex(raw: bytes) -> str:
     return raw.hex(" ").upper()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from readers.apdu import Command
+from readers.apdu import is_extended
 from readers.errors import CardRemoved, ExtendedLengthUnsupported, NoCard, TransportError
 from readers.reader import CARD_INSERTED, CARD_REMOVED, Reader, ReaderInfo
 from readers.training_card.applet import TrainingCard
@@ -60,16 +60,9 @@ class EmulatedReader(Reader):
             raise CardRemoved("the training card was taken off the reader")
         if not self._connected:
             raise TransportError("no card session: connect first")
-        if not self.info.extended_length and _is_extended(command):
+        if not self.info.extended_length and is_extended(command):
             raise ExtendedLengthUnsupported("this link carries short APDUs only")
         return self.card.respond(command)
 
     async def disconnect(self) -> None:
         self._connected = False
-
-
-def _is_extended(raw: bytes) -> bool:
-    try:
-        return Command.decode(raw).extended
-    except Exception:
-        return False

@@ -15,22 +15,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import nfc
 import nfc.clf
 import nfc.tag
 from nfc.tag.tt4 import Type4BTag, Type4TagCommandError
 
-from readers.apdu import Command
+from readers.blocking import BlockingReader
 from readers.bridges.type_b import atr_for
 from readers.errors import (
     CardRemoved,
-    ExtendedLengthUnsupported,
     NoCard,
     NoNfcDevice,
     ReaderAccessDenied,
@@ -39,12 +37,35 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
-from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, Reader, ReaderInfo
-
-T = TypeVar("T")
+from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
+ACTIVATION_TRIES = 3  # a card that answers SENSB_REQ gets this many more ATTRIBs
 NO_DEVICE_HINT = "the kernel's port100 driver or pcscd may hold it"
+# nfcpy logs every frame at DEBUG level, VERIFY data included: those records never pass here, so
+# turning nfcpy's logging up to find a fault cannot put a PIN in a log.
+FRAME_LOGGERS = (
+    "nfc.tag.tt4",
+    "nfc.clf",
+    "nfc.clf.udp",
+    "nfc.clf.rcs380",
+    "nfc.clf.rcs956",
+    "nfc.clf.pn53x",
+    "nfc.clf.pn533",
+    "nfc.clf.pn532",
+    "nfc.clf.pn531",
+    "nfc.clf.acr122",
+    "nfc.clf.arygon",
+    "nfc.clf.transport",
+)
+
+
+def _info_and_above(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.INFO
+
+
+for _name in FRAME_LOGGERS:
+    logging.getLogger(_name).addFilter(_info_and_above)
 
 
 def open_error(path: str, error: BaseException) -> ReaderError:
@@ -72,8 +93,10 @@ def exchange_error(error: BaseException) -> ReaderError:
     return TransportError(f"the NFC exchange failed ({error.__class__.__name__})")
 
 
-class NfcReader(Reader):
+class NfcReader(BlockingReader):
     """An nfcpy device and the Type B card on it."""
+
+    thread_name = "nfc"
 
     def __init__(
         self, path: str = "usb", *, card_timeout: float = 0.0, extended_length: bool = False
@@ -82,15 +105,9 @@ class NfcReader(Reader):
         self.path = path
         self.card_timeout = card_timeout
         self.info = ReaderInfo("nfc", f"NFC reader ({path})", extended_length)
-        self._thread: ThreadPoolExecutor | None = None
         self._clf: nfc.ContactlessFrontend | None = None
         self._tag: Type4BTag | None = None
         self._cancel = threading.Event()
-
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nfc")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
 
     # --- on the connection's thread -------------------------------------------------------------
 
@@ -105,30 +122,40 @@ class NfcReader(Reader):
         if not found:
             raise NoNfcDevice(f"no NFC device found at {self.path}: {NO_DEVICE_HINT}")
         self._clf = clf
-        self.info = ReaderInfo("nfc", f"{clf} ({self.path})", self.info.extended_length)
+        self.info = ReaderInfo("nfc", str(clf), self.info.extended_length)
 
     def _sense(self, timeout: float) -> tuple[bytes, bool]:
         """Find and activate a Type B card; returns its ATR and whether we had to wait for it."""
         assert self._clf is not None
         deadline = time.monotonic() + timeout
         waited = False
+        failed_activations = 0
         while True:
-            try:
-                target = self._clf.sense(nfc.clf.RemoteTarget("106B"))
-                tag = nfc.tag.activate(self._clf, target) if target is not None else None
-            except OSError as error:
-                raise ReaderLost(f"the NFC reader at {self.path} stopped answering") from error
-            except nfc.clf.Error:
-                tag = None
+            target, tag = self._sense_once()
             if isinstance(tag, Type4BTag):
                 self._tag = tag
                 return atr_for(target.sensb_res, b"\x00"), waited
             if tag is not None:
                 raise NoCard("the card on the reader is not an ISO 14443-4 Type B card")
+            if target is not None and failed_activations < ACTIVATION_TRIES:
+                # A card being put down often misses its first ATTRIB: try again at once.
+                failed_activations += 1
+                continue
             if self._cancel.is_set() or time.monotonic() >= deadline:
                 raise NoCard(f"no card is on the NFC reader ({self.path})")
             waited = True
             self._cancel.wait(SENSE_PAUSE)
+
+    def _sense_once(self) -> tuple[Any, object]:
+        """One look for a Type B target and, if one answers, its activation (None if it failed)."""
+        assert self._clf is not None
+        try:
+            target = self._clf.sense(nfc.clf.RemoteTarget("106B"))
+            return target, nfc.tag.activate(self._clf, target) if target is not None else None
+        except OSError as error:
+            raise ReaderLost(f"the NFC reader at {self.path} stopped answering") from error
+        except nfc.clf.Error:
+            return None, None
 
     def _transceive(self, command: bytes) -> bytes:
         if self._tag is None:
@@ -158,41 +185,17 @@ class NfcReader(Reader):
             atr, waited = await self._run(self._sense, self.card_timeout)
         except asyncio.CancelledError:
             self._cancel.set()
-            await self._shutdown()
+            await self._end_thread(self._close)
             raise
         except BaseException:
-            await self._shutdown()
+            await self._end_thread(self._close)
             raise
         if waited:
             self._emit(CARD_INSERTED)
         return atr
 
     async def transmit(self, command: bytes) -> bytes:
-        if not self.info.extended_length and _is_extended(command):
-            raise ExtendedLengthUnsupported("this NFC link is used with short APDUs only")
-        try:
-            return await self._run(self._transceive, command)
-        except CardRemoved:
-            self._emit(CARD_REMOVED)
-            raise
-        except ReaderLost:
-            self._emit(READER_LOST)
-            raise
+        return await self._exchange(self._transceive, command)
 
     async def disconnect(self) -> None:
-        await self._shutdown()
-
-    async def _shutdown(self) -> None:
-        if self._thread is None:
-            return
-        with contextlib.suppress(Exception):
-            await self._run(self._close)
-        self._thread.shutdown(wait=False)
-        self._thread = None
-
-
-def _is_extended(raw: bytes) -> bool:
-    try:
-        return Command.decode(raw).extended
-    except Exception:
-        return False
+        await self._end_thread(self._close)

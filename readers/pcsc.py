@@ -14,18 +14,16 @@ Every PC/SC failure becomes one of the typed errors of ``readers.errors``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
 from smartcard import scard
 
-from readers.apdu import Command
+from readers.blocking import BlockingReader
 from readers.errors import (
     CardRemoved,
-    ExtendedLengthUnsupported,
     NoCard,
     NoReader,
     PcscServiceNotRunning,
@@ -34,9 +32,7 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
-from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, Reader, ReaderInfo
-
-T = TypeVar("T")
+from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, ReaderInfo
 
 # How long a failed transmit waits for pcscd to notice that the card left (it polls the reader).
 REMOVAL_SETTLE_MS = 1500
@@ -47,7 +43,12 @@ def _code(hresult: int) -> int:
     return hresult & 0xFFFFFFFF
 
 
-_SERVICE_GONE = {_code(scard.SCARD_E_NO_SERVICE), _code(scard.SCARD_E_SERVICE_STOPPED)}
+# pcsc-lite answers F_COMM_ERROR to a call in flight when pcscd goes away.
+_SERVICE_GONE = {
+    _code(scard.SCARD_E_NO_SERVICE),
+    _code(scard.SCARD_E_SERVICE_STOPPED),
+    _code(scard.SCARD_F_COMM_ERROR),
+}
 _READER_GONE = {
     _code(scard.SCARD_E_READER_UNAVAILABLE),
     _code(scard.SCARD_E_UNKNOWN_READER),
@@ -166,9 +167,11 @@ def choose_reader(names: list[str], wanted: str | None, with_card: set[str]) -> 
     return next((n for n in candidates if n in with_card), candidates[0])
 
 
-class PcscReader(Reader):
+class PcscReader(BlockingReader):
     """A PC/SC reader slot. ``name`` picks the reader (None: the first one with a card);
     ``card_timeout`` is how long ``connect`` waits for a card to be put on the reader."""
+
+    thread_name = "pcsc"
 
     def __init__(
         self, name: str | None = None, *, card_timeout: float = 0.0, extended_length: bool = False
@@ -177,18 +180,13 @@ class PcscReader(Reader):
         self.wanted = name
         self.card_timeout = card_timeout
         self.info = ReaderInfo("pcsc", name or "PC/SC reader", extended_length)
-        self._thread: ThreadPoolExecutor | None = None
         self._context: int | None = None
         self._card: int | None = None
         self._protocol = scard.SCARD_PROTOCOL_T1
         self._reader: str | None = None
+        self._watching = False
 
-    # --- the connection's own thread ----------------------------------------------------------
-
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+    # --- on the connection's own thread ---------------------------------------------------------
 
     def _ensure_context(self) -> int:
         if self._context is None:
@@ -205,12 +203,12 @@ class PcscReader(Reader):
     def _wait_present(self, reader: str, timeout_ms: int) -> bool:
         """Block until a card is on ``reader`` (True) or the timeout passes (False)."""
         context = self._ensure_context()
+        deadline = time.monotonic() + timeout_ms / 1000
         state = scard.SCARD_STATE_UNAWARE
         while True:
-            hresult, states = scard.SCardGetStatusChange(context, timeout_ms, [(reader, state)])
-            if _code(hresult) == _TIMEOUT:
-                return False
-            if _code(hresult) == _CANCELLED:
+            left = max(0, round((deadline - time.monotonic()) * 1000))
+            hresult, states = scard.SCardGetStatusChange(context, left, [(reader, state)])
+            if _code(hresult) in (_TIMEOUT, _CANCELLED):
                 return False
             _check(hresult, "waiting for a card")
             _, event_state, _ = states[0]
@@ -218,9 +216,9 @@ class PcscReader(Reader):
                 raise ReaderLost(f"the reader {reader!r} is gone")
             if _present(event_state):
                 return True
-            state = event_state & ~scard.SCARD_STATE_CHANGED
-            if timeout_ms == 0:
+            if left == 0:
                 return False
+            state = event_state & ~scard.SCARD_STATE_CHANGED
 
     def _open_card(self, reader: str) -> bytes:
         context = self._ensure_context()
@@ -244,13 +242,20 @@ class PcscReader(Reader):
 
     async def wait_for_card(self, timeout: float) -> None:
         """Wait up to ``timeout`` seconds for a card on the chosen reader; NoCard if none came.
-        Cancelling the awaiting task ends the wait at once."""
-        reader = await self._run(self._pick)
+        Cancelling the awaiting task ends the wait at once. Outside a card session it leaves
+        nothing open behind it."""
+        try:
+            await self._await_card(await self._run(self._pick), timeout)
+        finally:
+            if self._card is None:
+                await self._close(scard.SCARD_LEAVE_CARD)
+
+    async def _await_card(self, reader: str, timeout: float) -> None:
         try:
             arrived = await self._run(self._wait_present, reader, max(0, round(timeout * 1000)))
         except asyncio.CancelledError:
             if self._context is not None:
-                scard.SCardCancel(self._context)
+                scard.SCardCancel(self._context)  # thread-safe: the blocked call returns at once
             raise
         if not arrived:
             raise NoCard(f"no card was put on {reader}")
@@ -259,8 +264,9 @@ class PcscReader(Reader):
         try:
             reader = await self._run(self._pick)
             if not await self._run(self._wait_present, reader, 0):
-                await self.wait_for_card(self.card_timeout)
-                self._emit(CARD_INSERTED)
+                await self._await_card(reader, self.card_timeout)
+                if not self._watching:  # else the watcher reports it
+                    self._emit(CARD_INSERTED)
             atr = await self._run(self._open_card, reader)
         except BaseException:
             await self._close(scard.SCARD_LEAVE_CARD)
@@ -272,16 +278,7 @@ class PcscReader(Reader):
     async def transmit(self, command: bytes) -> bytes:
         if self._card is None:
             raise TransportError("no card session: connect first")
-        if not self.info.extended_length and _is_extended(command):
-            raise ExtendedLengthUnsupported("this reader is used with short APDUs only")
-        try:
-            return await self._run(self._transmit, command)
-        except CardRemoved:
-            self._emit(CARD_REMOVED)
-            raise
-        except (ReaderLost, PcscServiceNotRunning):
-            self._emit(READER_LOST)
-            raise
+        return await self._exchange(self._transmit, command)
 
     def _transmit(self, command: bytes) -> bytes:
         hresult, response = scard.SCardTransmit(self._card, self._protocol, list(command))
@@ -318,12 +315,7 @@ class PcscReader(Reader):
         await self._close(scard.SCARD_UNPOWER_CARD)
 
     async def _close(self, disposition: int) -> None:
-        if self._thread is None:
-            return
-        with contextlib.suppress(Exception):
-            await self._run(self._release_all, disposition)
-        self._thread.shutdown(wait=False)
-        self._thread = None
+        await self._end_thread(lambda: self._release_all(disposition))
 
     def _release_all(self, disposition: int) -> None:
         card, self._card = self._card, None
@@ -340,12 +332,14 @@ class PcscReader(Reader):
         loop = asyncio.get_running_loop()
         watcher = _Watcher(self.wanted, lambda event: loop.call_soon_threadsafe(self._emit, event))
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc-watch")
+        self._watching = True
         try:
             await loop.run_in_executor(thread, watcher.run)
         except asyncio.CancelledError:
             watcher.cancel()
             raise
         finally:
+            self._watching = False
             thread.shutdown(wait=False)
 
 
@@ -370,6 +364,9 @@ class _Watcher:
                 hresult, changed = scard.SCardGetStatusChange(self.context, 60_000, states)
                 if _code(hresult) in (_TIMEOUT, _CANCELLED):
                     continue
+                if _code(hresult) in _SERVICE_GONE | _READER_GONE:
+                    self.report(READER_LOST)
+                    return
                 _check(hresult, "watching the reader")
                 state = changed[0][1]
                 if state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
@@ -382,10 +379,3 @@ class _Watcher:
                 states = [(name, flags & ~scard.SCARD_STATE_CHANGED) for name, flags, _ in changed]
         finally:
             _release(self.context)
-
-
-def _is_extended(raw: bytes) -> bool:
-    try:
-        return Command.decode(raw).extended
-    except Exception:
-        return False

@@ -19,6 +19,7 @@ class CardSession:
 
     async def open(self) -> CardReport:
         """Connect and check the card: kind, all tries, the authentication certificate."""
+        await self.reader.disconnect()  # a fresh session, also when opened again after a removal
         await self.reader.connect()
         self.card = JpkiCard(self.reader)
         self.report = await check_card(self.card)

@@ -134,17 +134,19 @@ def _made_for(cert: x509.Certificate, purpose: PinKind, policy: x509.ObjectIdent
 
 @cache
 def training_trust() -> TrustAnchors:
-    """The training CAs (with the signing CA's CRL, checked against its CA) and reset authority."""
+    """The training CAs (each with its CRL, checked against its CA) and reset authority."""
     pki = training_pki()
     auth_ca = x509.load_der_x509_certificate(pki.auth_ca_certificate)
     sign_ca = x509.load_der_x509_certificate(pki.sign_ca_certificate)
-    crl = x509.load_der_x509_crl(pki.sign_crl)
-    if not crl.is_signature_valid(sign_ca.public_key()):  # type: ignore[arg-type]
-        raise ValueError("the training CRL is not signed by the training signing CA")
+    auth_crl = x509.load_der_x509_crl(pki.auth_crl)
+    sign_crl = x509.load_der_x509_crl(pki.sign_crl)
+    for ca, crl in ((auth_ca, auth_crl), (sign_ca, sign_crl)):
+        if not crl.is_signature_valid(ca.public_key()):  # type: ignore[arg-type]
+            raise ValueError("a training CRL is not signed by its training CA")
     return TrustAnchors(
         (
-            IssuerAnchor(PinKind.AUTH, auth_ca, None, TRAINING_POLICY["auth"], resettable=True),
-            IssuerAnchor(PinKind.SIGN, sign_ca, crl, TRAINING_POLICY["sign"], resettable=True),
+            IssuerAnchor(PinKind.AUTH, auth_ca, auth_crl, TRAINING_POLICY["auth"], resettable=True),
+            IssuerAnchor(PinKind.SIGN, sign_ca, sign_crl, TRAINING_POLICY["sign"], resettable=True),
         ),
         reset_master_key=pki.reset_master_key,
     )

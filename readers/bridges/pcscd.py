@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
+USB_DRIVERS = Path("/usr/lib/pcsc/drivers")  # pcscd's usbdropdir (Debian)
 DEFAULT_SOCKET = Path("/run/pcscd/pcscd.comm")
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
 READER_NAME = "Virtual PCD"
@@ -40,27 +41,33 @@ class PcscdUnavailable(Exception):
 
 @dataclass(frozen=True)
 class LaunchPlan:
-    """How to start the private pcscd: a namespace command (empty: none) and its socket."""
+    """How to start the private pcscd: the daemon, a namespace command (empty: none), its socket."""
 
+    daemon: str
     prefix: tuple[str, ...]
     socket: Path
 
 
+def find_pcscd() -> str | None:
+    """pcscd's path (it lives in /usr/sbin, which a normal user's PATH often lacks)."""
+    return shutil.which("pcscd") or shutil.which("pcscd", path="/usr/sbin:/sbin")
+
+
 def launch_plan(workdir: Path) -> LaunchPlan:
     """How a pcscd of our own can run here; raises PcscdUnavailable with the reason."""
-    pcscd = shutil.which("pcscd") or ("/usr/sbin/pcscd" if Path("/usr/sbin/pcscd").exists() else None)
+    pcscd = find_pcscd()
     if pcscd is None:
         raise PcscdUnavailable("pcscd is not installed (./.ci/setup installs it)")
     if not VPCD_DRIVER.exists():
         raise PcscdUnavailable("the vpcd driver is not installed (Debian package vsmartcard-vpcd)")
     for prefix in _NAMESPACES:
         if shutil.which(prefix[0]) and _runs([*prefix, "true"]):
-            return LaunchPlan(tuple(prefix), workdir / "run" / "pcscd.comm")
+            return LaunchPlan(pcscd, tuple(prefix), workdir / "run" / "pcscd.comm")
     if DEFAULT_SOCKET.exists():
         raise PcscdUnavailable("another pcscd is running and this machine allows no private one")
     if os.geteuid() != 0:
         raise PcscdUnavailable("pcscd needs root or a user namespace to run here")
-    return LaunchPlan((), DEFAULT_SOCKET)
+    return LaunchPlan(pcscd, (), DEFAULT_SOCKET)
 
 
 def _runs(command: list[str]) -> bool:
@@ -113,23 +120,31 @@ class PrivatePcscd:
 
     def _write_config(self) -> None:
         self.config_dir.mkdir(parents=True, exist_ok=True)
+        driver = VPCD_DRIVER
+        if self.plan.prefix:
+            # Our copy of the driver, so that the USB drivers can be hidden (see _command).
+            driver = self.workdir / VPCD_DRIVER.name
+            shutil.copyfile(VPCD_DRIVER, driver)
         (self.config_dir / "vpcd").write_text(
             f'FRIENDLYNAME "{READER_NAME}"\n'
             f"DEVICENAME   /dev/null:0x{self.vpcd_port:04X}\n"
-            f"LIBPATH      {VPCD_DRIVER}\n"
+            f"LIBPATH      {driver}\n"
             f"CHANNELID    0x{self.vpcd_port:04X}\n"
         )
 
     def _command(self) -> list[str]:
-        daemon = f"exec pcscd --foreground --error -c {self.config_dir}"
+        daemon = f"exec {self.plan.daemon} --foreground --error -c {self.config_dir}"
         if not self.plan.prefix:
             return ["sh", "-c", daemon]
-        run_dir = self.socket_path.parent
-        # Mount our directory on /run/pcscd; where /run/pcscd cannot be made, a tmpfs on /run first.
+        # In the namespace: our directory on /run/pcscd (on a tmpfs /run where /run/pcscd does not
+        # exist, so nothing is created on the host), and no USB drivers, so this pcscd never takes
+        # a real reader from the machine's own pcscd.
         script = (
             "set -e; "
-            "if ! mkdir -p /run/pcscd 2>/dev/null; then mount -t tmpfs none /run; mkdir /run/pcscd; fi; "
-            f"mount --bind {run_dir} /run/pcscd; {daemon}"
+            "[ -d /run/pcscd ] || { mount -t tmpfs none /run; mkdir /run/pcscd; }; "
+            f"mount --bind {self.socket_path.parent} /run/pcscd; "
+            f"[ ! -d {USB_DRIVERS} ] || mount -t tmpfs none {USB_DRIVERS}; "
+            f"{daemon}"
         )
         return [*self.plan.prefix, "sh", "-c", script]
 

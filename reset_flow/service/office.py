@@ -271,18 +271,18 @@ class ReservationOffice:
         trust = self.settings.trust
         note.reset = reset.value
         try:
-            _, auth_anchor = trust.check(proof.auth_certificate, PinKind.AUTH, now)
+            auth_cert, auth_anchor = trust.check(proof.auth_certificate, PinKind.AUTH, now)
             identity = card_identity(proof.auth_certificate)
             note.card_identity = identity.hex()
             if reset is PinKind.SIGN:  # proven with the user-authentication key
-                key_der, key_kind = proof.auth_certificate, PinKind.AUTH
+                key_der, key_kind, key_cert = proof.auth_certificate, PinKind.AUTH, auth_cert
             elif proof.sign_certificate is None:
                 return Refusal(
                     422, "sign-certificate-missing", "an auth-PIN reset is proven by the signing key"
                 ), None
             else:
                 key_der, key_kind = proof.sign_certificate, PinKind.SIGN
-            key_cert, _ = trust.check(key_der, key_kind, now)
+                key_cert, _ = trust.check(key_der, key_kind, now)
             digest = proof_digest(purpose, reset, proof.nonce, identity)
             verify_signature(key_cert, digest, proof.signature, key_kind)
         except CertificateRefused as refused:

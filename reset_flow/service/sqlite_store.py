@@ -107,6 +107,7 @@ class SqliteStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._writer = threading.Lock()
         self._connection().executescript(SCHEMA)
 
     def _connection(self) -> sqlite3.Connection:
@@ -123,13 +124,16 @@ class SqliteStore:
     @contextmanager
     def transaction(self) -> Iterator[SqliteTransaction]:
         connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield SqliteTransaction(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        # Writers of this process queue on a lock (a prompt hand-over) rather than on SQLite's
+        # busy handler, which sleeps and retries; other processes still meet BEGIN IMMEDIATE.
+        with self._writer:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteTransaction(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     @contextmanager
     def reading(self) -> Iterator[SqliteTransaction]:

@@ -50,6 +50,17 @@ async def card_accepts(reader: WatchedReader, kind: PinKind, pin: Pin) -> int | 
         await reader.disconnect()
 
 
+async def at_new_pin(reader: WatchedReader, service: ReservationClient, clock: FixedClock, after=None):  # type: ignore[no-untyped-def]
+    """Step 1 for the signing PIN, then step 2 up to the new PIN (``after`` runs in between)."""
+    made = await reserve(reader, service, clock, SIGN)
+    if after is not None:
+        after()
+    flow = Step2(reader, service, clock)
+    await flow.start()
+    assert isinstance(await flow.enter_pin(PROOF_PIN[SIGN]), NeedNewPin)
+    return made, flow
+
+
 @pytest.mark.parametrize(
     ("profile", "reset"), [("sign-blocked", SIGN), ("auth-blocked", AUTH), ("adult", SIGN)]
 )
@@ -99,11 +110,9 @@ async def test_kiosk_window_by_the_service_clock(hour, minute, second, is_open, 
 
 async def test_kiosk_closes_between_pin_and_reset(service: ReservationClient, clock: FixedClock) -> None:
     reader = WatchedReader("sign-blocked")
-    await reserve(reader, service, clock, SIGN)
-    clock.set(datetime(2026, 12, 1, 22, 59, 59, tzinfo=JST))
-    flow = Step2(reader, service, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(
+        reader, service, clock, after=lambda: clock.set(datetime(2026, 12, 1, 22, 59, 59, tzinfo=JST))
+    )
     clock.advance(timedelta(seconds=1))
     closed = await flow.enter_new_pin(NEW_PIN[SIGN], NEW_PIN[SIGN])
     assert closed == KioskClosed(datetime(2026, 12, 2, 6, 30, tzinfo=JST), OPEN_MORNING + timedelta(hours=24))
@@ -127,11 +136,9 @@ async def test_reservation_life_by_the_service_clock(after, expired, service, cl
 
 async def test_expiry_between_pin_and_reset(service: ReservationClient, clock: FixedClock) -> None:
     reader = WatchedReader("sign-blocked")
-    made = await reserve(reader, service, clock, SIGN)
-    clock.advance(timedelta(hours=24) - timedelta(seconds=1))
-    flow = Step2(reader, service, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    made, flow = await at_new_pin(
+        reader, service, clock, after=lambda: clock.advance(timedelta(hours=24) - timedelta(seconds=1))
+    )
     clock.advance(timedelta(seconds=1))
     assert await flow.enter_new_pin(NEW_PIN[SIGN], NEW_PIN[SIGN]) == ReservationExpired(SIGN, made.deadline)
     assert reader.count(0x2C) == 0
@@ -141,10 +148,7 @@ async def test_new_pin_problems_are_codes_and_touch_nothing(
     service: ReservationClient, clock: FixedClock
 ) -> None:
     reader = WatchedReader("sign-blocked")
-    await reserve(reader, service, clock, SIGN)
-    flow = Step2(reader, service, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(reader, service, clock)
     mismatch = await flow.enter_new_pin(Pin("NEWPIN42"), Pin("NEWPIN43"))
     assert isinstance(mismatch, NeedNewPin) and mismatch.problems == (PinProblem.MISMATCH,)
     lower = await flow.enter_new_pin(Pin("newpin42"), Pin("newpin42"))
@@ -155,10 +159,7 @@ async def test_new_pin_problems_are_codes_and_touch_nothing(
 
 async def test_the_new_pin_may_equal_the_old_one(service: ReservationClient, clock: FixedClock) -> None:
     reader = WatchedReader("adult")
-    await reserve(reader, service, clock, SIGN)
-    flow = Step2(reader, service, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(reader, service, clock)
     assert isinstance(await flow.enter_new_pin(Pin("TRAIN1234"), Pin("TRAIN1234")), ResetDone)
 
 
@@ -192,10 +193,7 @@ async def test_card_lifted_after_the_reset_is_not_reset_twice(
     service: ReservationClient, clock: FixedClock
 ) -> None:
     reader = WatchedReader("sign-blocked")
-    await reserve(reader, service, clock, SIGN)
-    flow = Step2(reader, service, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(reader, service, clock)
     seen_reset = False
 
     def after_reset(command: bytes) -> bool:
@@ -216,10 +214,7 @@ async def test_card_lifted_after_the_reset_is_not_reset_twice(
 async def test_completion_unanswered_then_recorded(tmp_path: Path, clock: FixedClock) -> None:
     client, link = flaky_service(tmp_path / "db", clock)
     reader = WatchedReader("sign-blocked")
-    await reserve(reader, client, clock, SIGN)
-    flow = Step2(reader, client, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(reader, client, clock)
     link.lose_answer_to += ["/completion", "/completion"]  # the client's own repeat is lost too
     done = await flow.enter_new_pin(NEW_PIN[SIGN], NEW_PIN[SIGN])
     assert done == ResetDone(SIGN, 5, 5, recorded=False, completion_code="service-unreachable")
@@ -239,10 +234,7 @@ async def test_real_card_stops_before_the_issuer_command(tmp_path: Path, clock: 
     )
     client, _ = flaky_service(tmp_path / "db", clock, trust=real_issuers)
     reader = WatchedReader("sign-blocked")
-    await reserve(reader, client, clock, SIGN)
-    flow = Step2(reader, client, clock)
-    await flow.start()
-    await flow.enter_pin(PROOF_PIN[SIGN])
+    _, flow = await at_new_pin(reader, client, clock)
     stopped = await flow.enter_new_pin(NEW_PIN[SIGN], NEW_PIN[SIGN])
     assert isinstance(stopped, StoppedBeforeIssuerCommand) and stopped.reset is SIGN
     assert "proof-signature" in stopped.checks and "kiosk-window" in stopped.checks
