@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from reset_flow import states as st
 from reset_flow.triage import Reason
 from tui import i18n
 from tui.errors import Explanation, explain
+from tui.jst import jst
 from tui.widgets.say import Term, Terms
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def jst(moment: datetime | None) -> str:
-    """A moment as Japan time, the way the screens write it."""
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 def reason_terms(reasons: tuple[Reason, ...]) -> Terms:

@@ -41,6 +41,7 @@ class Wizard:
     task: TaskChoice | None = None
     server_url: str | None = None
     training_at: datetime | None = None  # --at: the service clock, training only
+    service_training_time: datetime | None = None  # a shared service said it runs a training clock
     open_reader: ReaderFactory = _open
     reader: CountingReader | None = None
     card: JpkiCard | None = None

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
 from tui.errors import Explanation, explain
+from tui.jst import jst
 from tui.widgets.banner import Banner
 from tui.widgets.error_note import ErrorNote
 from tui.widgets.keybar import KeyBar
@@ -92,11 +93,13 @@ class WizardScreen(Screen):
         else:
             demo.show(player.banner_key(), **player.banner_values())
         clock = self.query_one("#clock-banner", Banner)
-        at = self.wizard.training_at
-        if at is None:
-            clock.clear()
+        at, served = self.wizard.training_at, self.wizard.service_training_time
+        if at is not None:
+            clock.show("clock.banner", time=jst(at))
+        elif served is not None:
+            clock.show("clock.banner_service", time=jst(served))
         else:
-            clock.show("clock.banner", time=at.strftime("%Y-%m-%d %H:%M"))
+            clock.clear()
 
     def set_instruction(self, key: str, **values: object) -> None:
         self.query_one("#instruction", Say).show(key, **values)

@@ -9,8 +9,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from reset_flow.errors import ServiceError
+from tui.jst import jst
 from tui.screens.base import WizardScreen
-from tui.states import jst
 from tui.widgets.say import Say
 
 
@@ -58,6 +58,9 @@ class KioskWindowScreen(WizardScreen):
         else:
             time = message.time
             self.open = time.kiosk_open
+            if time.training_clock and self.wizard.training_at is None:
+                self.wizard.service_training_time = time.now  # the banner tells everyone
+                self.refresh_banners()
             state = self.query_one("#window-state", Say)
             if self.open:
                 state.show("window.open", now=jst(time.now))

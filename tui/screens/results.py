@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from reset_flow import states as st
+from tui.jst import jst
 from tui.screens.flow_work import FlowScreen
-from tui.states import jst
 from tui.widgets.say import Say, Term, Terms
 
 

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
 from readers.card_check import CardReport, CertificateSummary
 from readers.jpki import PinStatus
 from reset_flow.triage import Triage, Verdict
+from tui.jst import jst_date
 from tui.widgets.say import Inline
 
-JST = ZoneInfo("Asia/Tokyo")
 Translate = Callable[..., str]
-
-
-def jst_date(moment: datetime) -> str:
-    return moment.astimezone(JST).strftime("%Y-%m-%d")
 
 
 def pin_state(t: Translate, status: PinStatus) -> str:
