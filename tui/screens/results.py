@@ -21,8 +21,10 @@ class ResultScreen(FlowScreen):
 
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
-        for name in ("outcome", "detail", "extra", "next"):
-            yield Say(id=name)
+        yield Say(id="outcome", classes="verdict")
+        yield Say(id="detail", classes="verdict")  # the deadline, or the tries: what to tell the resident
+        yield Say(id="extra")
+        yield Say(id="next")
 
     def on_mount(self) -> None:
         self.ended = True
