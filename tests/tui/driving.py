@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from readers.discovery import training_choices
 from readers.emulated import EmulatedReader
@@ -47,10 +48,14 @@ async def settle(pilot: Pilot) -> None:
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
-    """Press keys one by one, letting any work they start finish before the next."""
+    """Press keys one by one, letting any work they start finish before the next (characters
+    typed into an entry start none, so they go in at once)."""
     for key in keys:
+        typing = len(key) == 1 and key.isalnum() and isinstance(pilot.app.focused, Input)
         await pilot.press(key)
-        await settle(pilot)
+        if not typing:
+            await settle(pilot)
+    await settle(pilot)
 
 
 def _letters(text: str) -> str:

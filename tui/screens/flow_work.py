@@ -126,7 +126,8 @@ class FlowScreen(WizardScreen):
         """Escape in a flow stops the task (the flows have no step backwards) and starts over."""
         flow = self.wizard.flow
         if flow is not None and not self.ended:
-            self.run_worker(flow.cancel(), group="flow")
+            # On the app: this screen and its workers are about to go.
+            self.app.run_worker(flow.cancel(), group="flow")
         self.to_start()
 
     def loses_data(self) -> bool:
