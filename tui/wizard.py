@@ -96,6 +96,10 @@ class Wizard:
             self._clock = TrainingClock(self.training_at) if self.training_at else SystemClock()
         return self._clock
 
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self._clock = clock
+
     def ensure_service(self) -> ReservationClient:
         if self.service is None:
             from tui.service import open_service

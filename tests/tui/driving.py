@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from readers.discovery import training_choices
 from readers.emulated import EmulatedReader
 from readers.reader import Reader
+from reset_flow.client import ReservationClient
+from reset_flow.clock import Clock
+from reset_flow.embedded import embedded_app
+from reset_flow.trust import TrustAnchors
 from tui.app import ResetApp
 from tui.launch import build_wizard
 
@@ -88,3 +94,20 @@ class GatedReader(Reader):
 
     async def disconnect(self) -> None:
         await self.inner.disconnect()
+
+
+def embedded_service(
+    folder: Path,
+    clock: Clock,
+    *,
+    trust: TrustAnchors | None = None,
+    wrap: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] = lambda transport: transport,
+) -> ReservationClient:
+    """The embedded service on ``folder``, its transport optionally wrapped (to make it fail)."""
+    service, token = embedded_app(folder, clock=clock, trust=trust)
+    http = httpx.AsyncClient(
+        transport=wrap(httpx.ASGITransport(app=service)),
+        base_url="http://embedded",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return ReservationClient(http)

@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from readers.emulated import EmulatedReader
-from reset_flow.client import ReservationClient
-from reset_flow.embedded import embedded_app
-from tests.tui.driving import make_app, press, settle, shows
+from tests.tui.driving import embedded_service, make_app, press, settle, shows
 from tui.app import ResetApp
 from tui.screens.card_check import CardCheckScreen
 from tui.screens.photo_id import PhotoIdScreen
@@ -120,15 +118,16 @@ class SwitchableTransport(httpx.AsyncBaseTransport):
 
 
 async def test_service_unreachable_is_explained_and_enter_tries_again(tmp_path: Path) -> None:
-    from tui.launch import build_wizard  # noqa: F401 (the wizard's clock drives the service)
-
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
-    service_app, token = embedded_app(tmp_path, clock=app.wizard.clock)
-    switch = SwitchableTransport(httpx.ASGITransport(app=service_app))
-    http = httpx.AsyncClient(
-        transport=switch, base_url="http://svc", headers={"Authorization": f"Bearer {token}"}
-    )
-    app.wizard.service = ReservationClient(http)
+    switch: SwitchableTransport | None = None
+
+    def switchable(transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        nonlocal switch
+        switch = SwitchableTransport(transport)
+        return switch
+
+    app.wizard.service = embedded_service(tmp_path, app.wizard.clock, wrap=switchable)
+    assert switch is not None
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for keys in TO_PROOF_PIN:

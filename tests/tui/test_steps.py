@@ -3,6 +3,8 @@ languages; the card afterwards takes the new PIN."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ import pytest
 from readers.emulated import EmulatedReader
 from readers.jpki import JpkiCard, PinKind
 from readers.pin import Pin
-from tests.tui.driving import make_app, press, settle, shows
+from reset_flow.clock import FixedClock
+from reset_flow.trust import TrustAnchors, training_trust
+from tests.tui.driving import embedded_service, make_app, press, settle, shows
 from tui.screens.start import StartScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
@@ -91,3 +95,19 @@ async def test_step_2_without_a_reservation_says_to_do_step_1(tmp_path: Path) ->
         await press(pilot, "enter")
         assert shows(app, "No reservation for this card")
         assert shows(app, "Do step 1 first.")
+
+
+async def test_a_real_card_stops_before_the_issuer_command_and_says_why(tmp_path: Path) -> None:
+    """A card whose issuer the service trusts without holding its reset authority (as with J-LIS)."""
+    clock = FixedClock(datetime.fromisoformat(AT))
+    anchors = tuple(dataclasses.replace(a, resettable=False) for a in training_trust().anchors)
+    service = embedded_service(tmp_path, clock, trust=TrustAnchors(anchors, reset_master_key=None))
+    app = make_app("training:adult", data_dir=tmp_path, service=service)
+    app.wizard.clock = clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys in (*STEP1_SIGN, *TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]):
+            await press(pilot, *keys)
+        assert shows(app, "STOPPED: this is a real card.")
+        assert shows(app, "needs the issuer's (J-LIS) authority")
+        assert shows(app, "- the card's signature checked")
