@@ -111,3 +111,12 @@ async def test_a_real_card_stops_before_the_issuer_command_and_says_why(tmp_path
         assert shows(app, "STOPPED: this is a real card.")
         assert shows(app, "needs the issuer's (J-LIS) authority")
         assert shows(app, "- the card's signature checked")
+
+
+@pytest.mark.parametrize("at", [AT, None])
+async def test_the_training_clock_is_on_a_banner_only_when_set(tmp_path: Path, at: str | None) -> None:
+    app = make_app("training:adult", at=at, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "down", "down", "down", "enter")  # step 2 asks the service for its time
+        assert shows(app, "TRAINING CLOCK: set to 2026-04-01 10:00 Japan time by --at") is (at is not None)
+        assert shows(app, "TRAINING CLOCK") is (at is not None)
