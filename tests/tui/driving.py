@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -111,3 +111,10 @@ def embedded_service(
         headers={"Authorization": f"Bearer {token}"},
     )
     return ReservationClient(http)
+
+
+async def walk(pilot: Pilot, *groups: Sequence[str]) -> None:
+    """From where the app is, press each group of keys in turn (the way the tests move around)."""
+    await settle(pilot)
+    for keys in groups:
+        await press(pilot, *keys)

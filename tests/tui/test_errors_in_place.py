@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from readers.emulated import EmulatedReader
-from tests.tui.driving import embedded_service, make_app, press, settle, shows
+from tests.tui.driving import embedded_service, make_app, press, settle, shows, walk
 from tui.app import ResetApp
 from tui.screens.card_check import CardCheckScreen
 from tui.screens.photo_id import PhotoIdScreen
@@ -32,9 +32,7 @@ async def test_card_lifted_during_the_pin_check_then_put_back_resumes(tmp_path: 
     reader = EmulatedReader("adult")
     app = make_app("training:adult", at=AT, data_dir=tmp_path, open_reader=lambda spec: reader)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in TO_PROOF_PIN:
-            await press(pilot, *keys)
+        await walk(pilot, *TO_PROOF_PIN)
         reader.remove_after(1)  # the card leaves as the PIN goes to it
         await press(pilot, *"1234", "enter")
         assert isinstance(app.screen, ProofPinScreen)
@@ -71,9 +69,7 @@ async def test_card_lifted_while_it_is_read_resumes_with_enter(tmp_path: Path) -
 async def test_a_wrong_pin_says_the_tries_left_and_asks_again(tmp_path: Path, lang: str, title: str) -> None:
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in TO_PROOF_PIN:
-            await press(pilot, *keys)
+        await walk(pilot, *TO_PROOF_PIN)
         await press(pilot, *"9999", "enter")
         assert isinstance(app.screen, ProofPinScreen)
         assert shows(app, title)
@@ -86,9 +82,7 @@ async def test_the_last_try_is_named_before_entry_and_confirmed_before_it_is_spe
     reader = EmulatedReader("one-try-left")
     app = make_app("training:one-try-left", at=AT, data_dir=tmp_path, open_reader=lambda spec: reader)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in TO_PROOF_PIN:
-            await press(pilot, *keys)
+        await walk(pilot, *TO_PROOF_PIN)
         assert shows(app, "1 of 3 tries left")
         assert shows(app, "LAST TRY")
         await press(pilot, *"9999", "enter")
@@ -129,9 +123,7 @@ async def test_service_unreachable_is_explained_and_enter_tries_again(tmp_path: 
     app.wizard.service = embedded_service(tmp_path, app.wizard.clock, wrap=switchable)
     assert switch is not None
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in TO_PROOF_PIN:
-            await press(pilot, *keys)
+        await walk(pilot, *TO_PROOF_PIN)
         switch.down = True
         await press(pilot, *"1234", "enter")
         assert isinstance(app.screen, ProofPinScreen)

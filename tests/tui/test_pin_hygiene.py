@@ -11,7 +11,7 @@ import pytest
 
 from readers.emulated import EmulatedReader
 from readers.recorder import RecordingReader
-from tests.tui.driving import make_app, press, screen_text, settle, shows
+from tests.tui.driving import make_app, press, screen_text, settle, shows, walk
 from tui.app import ResetApp
 
 AT = "2026-04-01T10:00:00+09:00"
@@ -68,9 +68,7 @@ async def test_marker_pins_stay_off_the_screen_logs_recording_and_state(
 async def test_the_pin_field_is_empty_once_the_pin_was_sent(tmp_path: Path) -> None:
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in (("down", "enter"), ("enter",), ("enter",)):
-            await press(pilot, *keys)
+        await walk(pilot, ("down", "enter"), ("enter",), ("enter",))
         await press(pilot, *MARK_WRONG)
         assert "****" in screen_text(app)
         await press(pilot, "enter")
@@ -82,9 +80,7 @@ async def test_the_pin_field_is_empty_once_the_pin_was_sent(tmp_path: Path) -> N
 async def test_a_typed_pin_shows_only_asterisks(tmp_path: Path, pin: str) -> None:
     app: ResetApp = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in (("down", "down", "enter"), ("enter",), ("enter",)):
-            await press(pilot, *keys)
+        await walk(pilot, ("down", "down", "enter"), ("enter",), ("enter",))
         await press(pilot, *pin.lower())
         text = screen_text(app)
     assert "*" * len(pin) in text

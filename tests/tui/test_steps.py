@@ -14,7 +14,7 @@ from readers.jpki import JpkiCard, PinKind
 from readers.pin import Pin
 from reset_flow.clock import FixedClock
 from reset_flow.trust import TrustAnchors, training_trust
-from tests.tui.driving import embedded_service, make_app, press, settle, shows
+from tests.tui.driving import embedded_service, make_app, press, settle, shows, walk
 from tui.screens.start import StartScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
@@ -40,9 +40,7 @@ async def test_both_steps_by_keys_reset_the_signing_pin(
     reader = EmulatedReader("adult")
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path, open_reader=lambda spec: reader)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in STEP1_SIGN:
-            await press(pilot, *keys)
+        await walk(pilot, *STEP1_SIGN)
         assert shows(app, reserved)
         assert shows(app, "2026-04-02 10:00")  # 24 hours later, Japan time
         for keys in (*TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]):
@@ -55,9 +53,7 @@ async def test_both_steps_by_keys_reset_the_signing_pin(
 async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(tmp_path: Path) -> None:
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in (["down", "down", "enter"], ["enter"], ["enter"]):
-            await press(pilot, *keys)
+        await walk(pilot, ["down", "down", "enter"], ["enter"], ["enter"])
         assert shows(app, "The signing PIN: 6 to 16 characters")
         assert shows(app, "5 of 5 tries left")
         assert shows(app, "Letters are turned into capitals as they are typed")
@@ -68,9 +64,7 @@ async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(t
 async def test_a_reservation_at_night_says_when_kiosks_open_and_the_last_chance(tmp_path: Path) -> None:
     app = make_app("training:adult", at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in STEP1_SIGN:
-            await press(pilot, *keys)
+        await walk(pilot, *STEP1_SIGN)
         assert shows(app, "The kiosks are closed now; they open at 2026-04-02 06:30 Japan time.")
         # The deadline, 23:30 tomorrow, falls in the closed hours: the last chance is the 23:00 closing.
         assert shows(app, "Step 2 is possible until 2026-04-02 23:30 Japan time")
@@ -105,9 +99,9 @@ async def test_a_real_card_stops_before_the_issuer_command_and_says_why(tmp_path
     app = make_app("training:adult", data_dir=tmp_path, service=service)
     app.wizard.clock = clock
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for keys in (*STEP1_SIGN, *TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]):
-            await press(pilot, *keys)
+        await walk(
+            pilot, *STEP1_SIGN, *TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]
+        )
         assert shows(app, "STOPPED: this is a real card.")
         assert shows(app, "needs the issuer's (J-LIS) authority")
         assert shows(app, "- the card's signature checked")
