@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives import hashes
-
 AID_JPKI = bytes.fromhex("D392F000260100000001")
 AID_KENMEN = bytes.fromhex("D3921000310001010408")  # 券面事項入力補助AP
 AID_CARD_FACE = bytes.fromhex("D3921000310001010402")  # 券面事項確認AP
@@ -25,14 +23,14 @@ EF_JUKI_PIN = 0x001C
 
 TOKEN_LABEL_LENGTH = 32
 
-# DER DigestInfo prefixes: the host hashes, the card pads and signs (JPKI.md, SIGN).
-HASH_PREFIXES: tuple[tuple[hashes.HashAlgorithm, bytes], ...] = (
-    (hashes.SHA256(), bytes.fromhex("3031300D060960864801650304020105000420")),
-    (hashes.SHA384(), bytes.fromhex("3041300D060960864801650304020205000430")),
-    (hashes.SHA512(), bytes.fromhex("3051300D060960864801650304020305000440")),
-    (hashes.SHA1(), bytes.fromhex("3021300906052B0E03021A05000414")),
-)
-SHA256_PREFIX = HASH_PREFIXES[0][1]
+# DER DigestInfo prefixes by hash name: the host hashes, the card pads and signs (JPKI.md, SIGN).
+DIGEST_INFO_PREFIXES = {
+    "sha256": bytes.fromhex("3031300D060960864801650304020105000420"),
+    "sha384": bytes.fromhex("3041300D060960864801650304020205000430"),
+    "sha512": bytes.fromhex("3051300D060960864801650304020305000440"),
+    "sha1": bytes.fromhex("3021300906052B0E03021A05000414"),
+}
+SHA256_PREFIX = DIGEST_INFO_PREFIXES["sha256"]
 
 _AP_NAMES = {
     AID_JPKI: "JPKI AP",

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from readers.jpki import PinKind
-from readers.training_card.pki import TRAINING_POLICY, training_pki
+from readers.training_card.pki import TRAINING_POLICY_OIDS, training_pki
 from reset_flow.certificate_validity import Revocation
 
 
@@ -132,6 +132,10 @@ def _made_for(cert: x509.Certificate, purpose: PinKind, policy: x509.ObjectIdent
     return any(info.policy_identifier == policy for info in policies)
 
 
+def _training_policy(kind: str) -> x509.ObjectIdentifier:
+    return x509.ObjectIdentifier(TRAINING_POLICY_OIDS[kind])
+
+
 @cache
 def training_trust() -> TrustAnchors:
     """The training CAs (each with its CRL, checked against its CA) and reset authority."""
@@ -145,8 +149,8 @@ def training_trust() -> TrustAnchors:
             raise ValueError("a training CRL is not signed by its training CA")
     return TrustAnchors(
         (
-            IssuerAnchor(PinKind.AUTH, auth_ca, auth_crl, TRAINING_POLICY["auth"], resettable=True),
-            IssuerAnchor(PinKind.SIGN, sign_ca, sign_crl, TRAINING_POLICY["sign"], resettable=True),
+            IssuerAnchor(PinKind.AUTH, auth_ca, auth_crl, _training_policy("auth"), resettable=True),
+            IssuerAnchor(PinKind.SIGN, sign_ca, sign_crl, _training_policy("sign"), resettable=True),
         ),
         reset_master_key=pki.reset_master_key,
     )

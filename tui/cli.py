@@ -7,11 +7,8 @@ Only the TUI and ``demo`` import Textual, and only when they run: ``status``, ``
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
-import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 
 from readers.errors import (
@@ -40,6 +37,8 @@ def exit_code_for(error: JpkiResetError) -> int:
 
 def _ask_pin(prompt: str) -> Pin:
     """Read a PIN without echo (from a pipe when there is no terminal)."""
+    import getpass
+
     text = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().strip()
     return Pin(text.upper())
 
@@ -64,6 +63,8 @@ async def _status(args: argparse.Namespace) -> int:
     if extend is not None:
         data["triage"] = extend(report)
     if args.json:
+        import json
+
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(_status_text(data, reader.info.name))
@@ -271,13 +272,36 @@ _COMMANDS = {"status": _status, "record": _record, "serve": _serve, "emulate": _
 _TUI_COMMANDS = {None: _tui, "demo": _demo}  # Textual runs its own event loop
 
 
+# Readers that answer in-process: a conversation with them never waits on I/O.
+_IN_PROCESS = ("training:", "replay:")
+
+
+def _run_to_end(coroutine: Coroutine[object, object, int]) -> int:
+    """Run a coroutine that never suspends, without an event loop.
+
+    A card check on a training card or a recording never waits, and starting asyncio (with the
+    ssl module it imports) would cost as much as the check itself: ``status`` stays quick.
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("an in-process reader waited for I/O")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command in _TUI_COMMANDS:
             return _TUI_COMMANDS[args.command](args)
-        return asyncio.run(_COMMANDS[args.command](args))
+        coroutine = _COMMANDS[args.command](args)
+        if args.command == "status" and args.reader.startswith(_IN_PROCESS):
+            return _run_to_end(coroutine)
+        import asyncio
+
+        return asyncio.run(coroutine)
     except JpkiResetError as error:
         print(f"jpki-reset: {error.code}: {error.message}", file=sys.stderr)
         return exit_code_for(error)

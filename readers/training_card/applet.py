@@ -10,9 +10,7 @@ import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
-
-from cryptography.hazmat.primitives.asymmetric import padding, utils
+from typing import TYPE_CHECKING, ClassVar
 
 from readers.apdu import SHORT_MAX, Command, Response
 from readers.errors import JpkiResetError
@@ -22,6 +20,7 @@ from readers.jpki_applet import (
     AID_JUKI,
     AID_JUKI_ALT,
     AID_KENMEN,
+    DIGEST_INFO_PREFIXES,
     EF_AUTH_CA,
     EF_AUTH_CERT,
     EF_AUTH_KEY,
@@ -34,7 +33,6 @@ from readers.jpki_applet import (
     EF_SIGN_KEY,
     EF_SIGN_PIN,
     EF_TOKEN_INFO,
-    HASH_PREFIXES,
 )
 from readers.training_card.pki import training_pki
 from readers.training_card.profiles import TRAINING_ATR, PinSetup, Profile, get_profile
@@ -44,6 +42,9 @@ from readers.training_card.reset_protocol import (
     card_key,
     reset_cryptogram,
 )
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 OK = 0x9000
 
@@ -101,11 +102,11 @@ class TrainingCard:
             EF_AUTH_CERT: creds.auth_certificate,
             EF_AUTH_CA: pki.auth_ca_certificate,
         }
-        self.keys = {EF_AUTH_KEY: Key(_signer(creds.auth_key), EF_AUTH_PIN)}
+        self.keys = {EF_AUTH_KEY: Key(_signer(lambda: creds.auth_key), EF_AUTH_PIN)}
         if has_sign:
             jpki_files[EF_SIGN_CERT] = creds.sign_certificate
             jpki_files[EF_SIGN_CA] = pki.sign_ca_certificate
-            self.keys[EF_SIGN_KEY] = Key(_signer(creds.sign_key), EF_SIGN_PIN)
+            self.keys[EF_SIGN_KEY] = Key(_signer(lambda: creds.sign_key), EF_SIGN_PIN)
         self.files: dict[bytes, dict[int, bytes]] = {
             AID_JPKI: jpki_files,
             AID_KENMEN: {},
@@ -339,14 +340,24 @@ def _acceptable_pin(fid: int, value: bytes) -> bool:
 _SIGN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-def _signer(private_key: object):  # type: ignore[no-untyped-def]
-    """A function DigestInfo -> PKCS#1 v1.5 signature with the card's key."""
+def _signer(key: Callable[[], RSAPrivateKey | None]) -> Callable[[bytes], bytes]:
+    """A function DigestInfo -> PKCS#1 v1.5 signature with the card's key. The key and the
+    signing code load at the first signature: a card check never signs."""
 
     def sign(digest_info: bytes) -> bytes:
-        for algorithm, prefix in HASH_PREFIXES:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding, utils
+
+        algorithms = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
+        algorithms["sha1"] = hashes.SHA1()
+        for name, prefix in DIGEST_INFO_PREFIXES.items():
+            algorithm = algorithms[name]
             if digest_info.startswith(prefix) and len(digest_info) == len(prefix) + algorithm.digest_size:
-                digest = digest_info[len(prefix) :]
-                return private_key.sign(digest, padding.PKCS1v15(), utils.Prehashed(algorithm))
+                private_key = key()
+                assert private_key is not None
+                return private_key.sign(
+                    digest_info[len(prefix) :], padding.PKCS1v15(), utils.Prehashed(algorithm)
+                )
         raise ValueError("not a DigestInfo this card signs")
 
     return sign

@@ -1,250 +1,43 @@
-"""The training PKI: two CAs, one key pair and certificate set per training card, a CRL.
+"""The training PKI as committed: two CAs, a key pair and certificates per training card, CRLs.
 
-It is generated once with ``cryptography`` (``python -m readers.training_card.pki``) and kept in
-``training_pki.json`` beside this file, so every laptop, the shared reservation service and the
-committed recordings agree on the same training CA. It is training material, never real: every
-name in it says TRAINING.
+``training_pki.json`` beside this file is made once by ``pki_generate``, so every laptop, the
+shared reservation service and the committed recordings agree on the same training CA. It is
+training material, never real: every name in it says TRAINING.
+
+Loading is light on purpose (``jpki-reset status`` uses it): certificates are decoded from PEM
+without parsing, and a private key is parsed only when the card first signs with it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
-import os
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
-
-from readers.training_card.profiles import PROFILES, Profile
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 DATA_FILE = Path(__file__).with_name("training_pki.json")
-_ORG = "jpki-reset TRAINING (not J-LIS)"
-
-
-@dataclass(frozen=True)
-class CardCredentials:
-    auth_key: rsa.RSAPrivateKey
-    auth_certificate: bytes  # DER
-    sign_key: rsa.RSAPrivateKey | None
-    sign_certificate: bytes | None
-
-
-@dataclass(frozen=True)
-class TrainingPki:
-    auth_ca_certificate: bytes  # DER
-    sign_ca_certificate: bytes
-    auth_crl: bytes  # DER CRL of the authentication CA (empty: no training auth certificate is revoked)
-    sign_crl: bytes  # DER CRL of the signing CA
-    reset_master_key: bytes
-    cards: dict[str, CardCredentials]
-
-
-def _name(**parts: str) -> x509.Name:
-    oids = {"C": NameOID.COUNTRY_NAME, "O": NameOID.ORGANIZATION_NAME, "CN": NameOID.COMMON_NAME}
-    return x509.Name([x509.NameAttribute(oids[k], v) for k, v in parts.items()])
-
-
-def _new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _ca(common_name: str, key: rsa.RSAPrivateKey) -> x509.Certificate:
-    name = _name(C="JP", O=_ORG, CN=common_name)
-    start = datetime(2018, 1, 1, tzinfo=UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * 20))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
-
-
-def _leaf(
-    subject: x509.Name,
-    key: rsa.RSAPrivateKey,
-    ca: x509.Certificate,
-    ca_key: rsa.RSAPrivateKey,
-    profile: Profile,
-    signing: bool,
-) -> x509.Certificate:
-    start, end = profile.validity
-    usage = x509.KeyUsage(
-        digital_signature=not signing,
-        content_commitment=signing,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage, critical=True)
-    )
-    # The extensions a JPKI certificate carries make it 1.5-2 KB, so reads take several chunks.
-    base = "http://training.jpki-reset.invalid"
-    kind = "sign" if signing else "auth"
-    builder = (
-        builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .add_extension(
-            x509.CertificatePolicies(
-                [x509.PolicyInformation(TRAINING_POLICY[kind], [f"{base}/policy/{kind}.html"])]
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.CRLDistributionPoints(
-                [
-                    x509.DistributionPoint(
-                        [x509.UniformResourceIdentifier(f"{base}/crl/{kind}-{n}.crl")],
-                        None,
-                        None,
-                        None,
-                    )
-                    for n in (1, 2)
-                ]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityInformationAccess(
-                [
-                    x509.AccessDescription(
-                        AuthorityInformationAccessOID.OCSP,
-                        x509.UniformResourceIdentifier(f"{base}/ocsp/{kind}"),
-                    )
-                ]
-            ),
-            critical=False,
-        )
-    )
-    if signing:
-        # The four basic attributes, synthetic, as the signing certificate carries them.
-        attributes = [x509.OtherName(oid, _utf8(value)) for oid, value in _attributes(profile).items()]
-        builder = builder.add_extension(x509.SubjectAlternativeName(attributes), critical=False)
-    else:
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
-        )
-    return builder.sign(ca_key, hashes.SHA256())
-
 
 # Our own object identifiers (in the UUID arc 2.25): training material must not pose as J-LIS's.
-_ARC = "2.25.329800735698586629295641978511506172918"
-TRAINING_POLICY = {
-    "auth": x509.ObjectIdentifier(f"{_ARC}.1.1"),
-    "sign": x509.ObjectIdentifier(f"{_ARC}.1.2"),
-}
-_ATTRIBUTE_OIDS = {
-    name: x509.ObjectIdentifier(f"{_ARC}.2.{n}")
-    for n, name in enumerate(("name", "birth_date", "sex", "address"), start=1)
+TRAINING_POLICY_OIDS = {
+    "auth": "2.25.329800735698586629295641978511506172918.1.1",
+    "sign": "2.25.329800735698586629295641978511506172918.1.2",
 }
 
 
-def _attributes(profile: Profile) -> dict[x509.ObjectIdentifier, str]:
-    return {
-        _ATTRIBUTE_OIDS["name"]: profile.holder,
-        _ATTRIBUTE_OIDS["birth_date"]: "19900401",
-        _ATTRIBUTE_OIDS["sex"]: "9",
-        _ATTRIBUTE_OIDS["address"]: "TRAINING 1-1 Kasumigaseki, Chiyoda-ku, Tokyo (fictional)",
-    }
-
-
-def _utf8(text: str) -> bytes:
-    """DER UTF8String."""
-    raw = text.encode()
-    assert len(raw) < 128
-    return bytes((0x0C, len(raw))) + raw
-
-
-def make_crl(
-    ca: x509.Certificate, ca_key: rsa.RSAPrivateKey, revoked: list[x509.RevokedCertificate]
-) -> x509.CertificateRevocationList:
-    builder = x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
-    builder = builder.last_update(datetime(2026, 6, 1, tzinfo=UTC))
-    builder = builder.next_update(datetime(2031, 6, 1, tzinfo=UTC))
-    for item in revoked:
-        builder = builder.add_revoked_certificate(item)
-    return builder.sign(ca_key, hashes.SHA256())
-
-
-def generate() -> dict[str, object]:
-    """Make a fresh training PKI (about 20 RSA-2048 keys) as JSON-ready PEM text."""
-    pem = serialization.Encoding.PEM
-    raw = serialization.PrivateFormat.PKCS8
-    plain = serialization.NoEncryption()
-
-    def key_pem(key: rsa.RSAPrivateKey) -> str:
-        return key.private_bytes(pem, raw, plain).decode()
-
-    def cert_pem(cert: x509.Certificate) -> str:
-        return cert.public_bytes(pem).decode()
-
-    auth_ca_key, sign_ca_key = _new_key(), _new_key()
-    auth_ca = _ca("TRAINING User Authentication CA", auth_ca_key)
-    sign_ca = _ca("TRAINING Digital Signature CA", sign_ca_key)
-    cards: dict[str, dict[str, str]] = {}
-    revoked: list[x509.RevokedCertificate] = []
-    for number, profile in enumerate(PROFILES.values(), start=1):
-        entry: dict[str, str] = {}
-        auth_key = _new_key()
-        serial_name = _name(C="JP", CN=f"TRAINING-AUTH-{number:04d}")
-        auth = _leaf(serial_name, auth_key, auth_ca, auth_ca_key, profile, signing=False)
-        entry |= {"auth_key": key_pem(auth_key), "auth_certificate": cert_pem(auth)}
-        if profile.has_sign_certificate:
-            sign_key = _new_key()
-            holder = _name(C="JP", O=_ORG, CN=profile.holder)
-            sign = _leaf(holder, sign_key, sign_ca, sign_ca_key, profile, signing=True)
-            entry |= {"sign_key": key_pem(sign_key), "sign_certificate": cert_pem(sign)}
-            if profile.sign_revoked:
-                revoked.append(
-                    x509.RevokedCertificateBuilder()
-                    .serial_number(sign.serial_number)
-                    .revocation_date(datetime(2026, 6, 1, tzinfo=UTC))
-                    .add_extension(x509.CRLReason(x509.ReasonFlags.affiliation_changed), critical=False)
-                    .build()
-                )
-        cards[profile.name] = entry
-    return {
-        "note": "TRAINING material generated by jpki-reset; never real, never J-LIS.",
-        "auth_ca_key": key_pem(auth_ca_key),
-        "auth_ca_certificate": cert_pem(auth_ca),
-        "sign_ca_key": key_pem(sign_ca_key),
-        "sign_ca_certificate": cert_pem(sign_ca),
-        "auth_crl": make_crl(auth_ca, auth_ca_key, []).public_bytes(pem).decode(),
-        "sign_crl": make_crl(sign_ca, sign_ca_key, revoked).public_bytes(pem).decode(),
-        "reset_master_key": os.urandom(16).hex(),
-        "cards": cards,
-    }
+def pem_to_der(text: str) -> bytes:
+    """The DER bytes inside one PEM block (certificate or CRL)."""
+    body = [line for line in text.strip().splitlines() if not line.startswith("-----")]
+    return base64.b64decode("".join(body))
 
 
 def _load_key(text: str) -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     # Our own material: skipping the (slow) RSA consistency check keeps start-up quick.
     key = serialization.load_pem_private_key(
         text.encode(), password=None, unsafe_skip_rsa_key_validation=True
@@ -253,37 +46,36 @@ def _load_key(text: str) -> rsa.RSAPrivateKey:
     return key
 
 
-def _der(pem_text: str) -> bytes:
-    return x509.load_pem_x509_certificate(pem_text.encode()).public_bytes(serialization.Encoding.DER)
+class CardCredentials:
+    """One training card's certificates (DER) and private keys (parsed on first use)."""
+
+    def __init__(self, entry: dict[str, str]) -> None:
+        self._entry = entry
+        self.auth_certificate = pem_to_der(entry["auth_certificate"])
+        sign = entry.get("sign_certificate")
+        self.sign_certificate = pem_to_der(sign) if sign else None
+
+    @cached_property
+    def auth_key(self) -> rsa.RSAPrivateKey:
+        return _load_key(self._entry["auth_key"])
+
+    @cached_property
+    def sign_key(self) -> rsa.RSAPrivateKey | None:
+        text = self._entry.get("sign_key")
+        return _load_key(text) if text else None
+
+
+class TrainingPki:
+    def __init__(self, data: dict) -> None:
+        self.auth_ca_certificate = pem_to_der(data["auth_ca_certificate"])
+        self.sign_ca_certificate = pem_to_der(data["sign_ca_certificate"])
+        self.auth_crl = pem_to_der(data["auth_crl"])  # empty: no training auth certificate revoked
+        self.sign_crl = pem_to_der(data["sign_crl"])  # holds the sign-revoked card's certificate
+        self.reset_master_key = bytes.fromhex(data["reset_master_key"])
+        self.cards = {name: CardCredentials(entry) for name, entry in data["cards"].items()}
 
 
 @cache
 def training_pki() -> TrainingPki:
     """The committed training PKI, loaded once per process."""
-    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    cards = {
-        name: CardCredentials(
-            auth_key=_load_key(entry["auth_key"]),
-            auth_certificate=_der(entry["auth_certificate"]),
-            sign_key=_load_key(entry["sign_key"]) if "sign_key" in entry else None,
-            sign_certificate=_der(entry["sign_certificate"]) if "sign_certificate" in entry else None,
-        )
-        for name, entry in data["cards"].items()
-    }
-
-    def crl(name: str) -> bytes:
-        return x509.load_pem_x509_crl(data[name].encode()).public_bytes(serialization.Encoding.DER)
-
-    return TrainingPki(
-        auth_ca_certificate=_der(data["auth_ca_certificate"]),
-        sign_ca_certificate=_der(data["sign_ca_certificate"]),
-        auth_crl=crl("auth_crl"),
-        sign_crl=crl("sign_crl"),
-        reset_master_key=bytes.fromhex(data["reset_master_key"]),
-        cards=cards,
-    )
-
-
-if __name__ == "__main__":
-    DATA_FILE.write_text(json.dumps(generate(), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {DATA_FILE}")
+    return TrainingPki(json.loads(DATA_FILE.read_text(encoding="utf-8")))

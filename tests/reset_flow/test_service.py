@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from readers.jpki import PinKind
-from readers.training_card.pki import DATA_FILE, TRAINING_POLICY
+from readers.training_card.pki import DATA_FILE
+from readers.training_card.pki_generate import TRAINING_POLICY
 from reset_flow.client import Proof, ReservationClient
 from reset_flow.clock import FixedClock, TrainingClock
 from reset_flow.embedded import DATABASE_NAME, ServiceChoice, embedded_app, open_service

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reset_flow.pin_rules import as_typed
 from rich.text import Text
 from textual.widgets import Input
 
 from readers.jpki import PinKind
 from readers.pin import MAX_PIN_LENGTH
+from reset_flow.pin_rules import as_typed
 
 
 class PinInput(Input):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reset_flow.pin_rules import PinProblem
-
 from tui.widgets.say import Terms
 
 
