@@ -43,8 +43,10 @@ class ReaderChoice:
     name: str
     kind: str  # "pcsc" | "nfc" | "training" | "replay"
     available: bool
-    reason: str | None = None
+    reason: str | None = None  # in English, for logs and the command line
     card_present: bool | None = None
+    reason_code: str | None = None  # stable, for a UI to put ``reason`` in its own language
+    detail: str = ""  # what the reason names (a kernel driver, a file's error)
 
 
 def discover(recordings_dir: Path | None = None) -> list[ReaderChoice]:
@@ -61,11 +63,12 @@ def pcsc_choices() -> list[ReaderChoice]:
 
         slots = list_slots()
     except PcscServiceNotRunning:
-        return [ReaderChoice("pcsc", "PC/SC readers", "pcsc", False, "PC/SC service (pcscd) is not running")]
+        reason = "PC/SC service (pcscd) is not running"
+        return [_pcsc_missing(reason, "pcsc-service-not-running")]
     except (JpkiResetError, ImportError, OSError) as error:
-        return [ReaderChoice("pcsc", "PC/SC readers", "pcsc", False, f"PC/SC is not usable: {error}")]
+        return [_pcsc_missing(f"PC/SC is not usable: {error}", "pcsc-unusable", str(error))]
     if not slots:
-        return [ReaderChoice("pcsc", "PC/SC readers", "pcsc", False, "no PC/SC reader is connected")]
+        return [_pcsc_missing("no PC/SC reader is connected", "no-pcsc-reader")]
     return [
         ReaderChoice(
             f"pcsc:{slot.name}",
@@ -74,9 +77,14 @@ def pcsc_choices() -> list[ReaderChoice]:
             True,
             None if slot.card_present else "no card on the reader yet",
             slot.card_present,
+            None if slot.card_present else "no-card-yet",
         )
         for slot in slots
     ]
+
+
+def _pcsc_missing(reason: str, code: str, detail: str = "") -> ReaderChoice:
+    return ReaderChoice("pcsc", "PC/SC readers", "pcsc", False, reason, None, code, detail)
 
 
 def nfc_choices(sys_usb: Path = SYS_USB) -> list[ReaderChoice]:
@@ -92,12 +100,15 @@ def nfc_choices(sys_usb: Path = SYS_USB) -> list[ReaderChoice]:
         held_by = _kernel_driver(device)
         if held_by is not None:
             reason = f"the kernel's {held_by} driver holds it (unload it: modprobe -r {held_by})"
-            found.append(ReaderChoice(spec, name, "nfc", False, reason))
+            found.append(ReaderChoice(spec, name, "nfc", False, reason, None, "nfc-held-by-driver", held_by))
         elif not _accessible(Path(f"/dev/bus/usb/{bus:03d}/{number:03d}")):
-            found.append(ReaderChoice(spec, name, "nfc", False, "this user may not open it (udev rule)"))
+            reason = "this user may not open it (udev rule)"
+            found.append(ReaderChoice(spec, name, "nfc", False, reason, None, "nfc-no-permission"))
         else:
             found.append(ReaderChoice(spec, name, "nfc", True))
-    return found or [ReaderChoice("nfc", "NFC reader (nfcpy)", "nfc", False, NO_NFC_DEVICE)]
+    return found or [
+        ReaderChoice("nfc", "NFC reader (nfcpy)", "nfc", False, NO_NFC_DEVICE, None, "no-nfc-device")
+    ]
 
 
 def _usb_ids(device: Path) -> tuple[int, int, int, int] | None:
@@ -125,7 +136,7 @@ def _accessible(node: Path) -> bool:
 
 def training_choices() -> list[ReaderChoice]:
     return [
-        ReaderChoice(f"training:{name}", f"Training card: {profile.title}", "training", True)
+        ReaderChoice(f"training:{name}", f"Training card: {profile.title}", "training", True, detail=name)
         for name, profile in PROFILES.items()
     ]
 
@@ -135,7 +146,8 @@ def recording_choices(directory: Path) -> list[ReaderChoice]:
     for path in sorted(directory.glob("*.jsonl")):
         title, reason = _recording_title(path)
         name = f"Recording: {title}"
-        choices.append(ReaderChoice(f"replay:{path}", name, "replay", reason is None, reason))
+        code = None if reason is None else "recording-invalid"
+        choices.append(ReaderChoice(f"replay:{path}", name, "replay", reason is None, reason, None, code))
     return choices
 
 

@@ -35,6 +35,7 @@ class RecordingReader(Reader):
         self._header_fields = {"card": card, "title": title, "description": description}
         self.header: Header | None = None
         self._writer: RecordingWriter | None = None
+        self._early_ui: list[tuple[list[str], int, str]] = []  # demo steps before the first connect
         inner.add_listener(self._emit)
 
     def _ensure_writer(self, atr: bytes) -> RecordingWriter:
@@ -48,6 +49,9 @@ class RecordingReader(Reader):
                 **self._header_fields,
             )
             self._writer = RecordingWriter(self._stream, self.header)
+            for step in self._early_ui:
+                self._writer.ui(*step)
+            self._early_ui.clear()
         return self._writer
 
     async def connect(self) -> bytes:
@@ -81,3 +85,5 @@ class RecordingReader(Reader):
         """A scripted demo step (keys pressed, with their pace and what the narrator says)."""
         if self._writer:
             self._writer.ui(keys, pause_ms, say)
+        else:  # the header needs the ATR: keep the step until the card is first powered
+            self._early_ui.append((keys, pause_ms, say))

@@ -39,7 +39,7 @@ class ServiceChoice:
     """What the TUI's options say: ``server`` None means the embedded default."""
 
     server: str | None = None
-    token: str | None = None  # for --server: from the config file or JPKI_RESET_TOKEN
+    token: str | None = None  # for --server: from JPKI_RESET_TOKEN
     data_dir: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
 
@@ -52,7 +52,9 @@ def open_service(choice: ServiceChoice, clock: Clock | None = None) -> Reservati
     if clock is not None and clock.training:
         raise TrainingClockRefused("a remote service keeps its own clock; start it with --training-at")
     if not choice.token:
-        raise ServiceNotConfigured("no terminal token: set JPKI_RESET_TOKEN or give --token")
+        raise ServiceNotConfigured(
+            "no terminal token: set JPKI_RESET_TOKEN to one from jpki-reset serve --new-terminal NAME"
+        )
     return ReservationClient.remote(choice.server, choice.token, timeout=choice.timeout)
 
 

@@ -10,6 +10,7 @@ after a removal or a link failure the flow re-reads the tries before anything el
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -22,7 +23,7 @@ from reset_flow.card_session import CardSession
 from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
-from reset_flow.pin_rules import PIN_FORMATS, proof_pin_for
+from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
 from reset_flow.states import (
     Cancelled,
     CardProblem,
@@ -79,8 +80,13 @@ class ResetFlow:
     # --- events every flow shares ----------------------------------------------------------------
 
     async def enter_pin(self, pin: Pin) -> FlowState:
-        """The proof PIN as typed. Reads the tries first; on the last try, asks for confirmation."""
+        """The proof PIN as typed. Reads the tries first; on the last try, asks for confirmation.
+        A PIN that breaks its format is not sent (it would spend a try for nothing): the same
+        ``NeedPin`` comes back with the problems."""
         self._require("enter_pin", NeedPin)
+        problems = pin_problems(self.proof, pin.reveal())
+        if problems:
+            return await self._settle(dataclasses.replace(self.state, problems=problems))
         return await self._guard(lambda: self._try_pin(pin, confirmed=False), self._ask_pin, verify=True)
 
     async def confirm_last_try(self) -> FlowState:

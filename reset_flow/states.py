@@ -72,6 +72,7 @@ class NeedPin(FlowState):
     tries_left: int
     max_tries: int
     format: PinFormat
+    problems: tuple[PinProblem, ...] = ()  # why the last entry was not sent (format rules)
 
     @property
     def last_try(self) -> bool:

@@ -201,3 +201,18 @@ def test_the_writer_output_is_what_the_loader_reads() -> None:
     assert [type(e).__name__ for e in recording.entries] == ["ApduLine", "EventLine", "UiLine"]
     assert recording.entries[0].c == "00 20 00 80 04 ?? ?? ?? ??"
     assert recording.ui_steps[0].keys == ("enter",)
+
+
+async def test_demo_steps_before_the_first_connect_are_kept_in_order() -> None:
+    from readers.recorder import RecordingReader
+
+    stream = io.StringIO()
+    tap = RecordingReader(EmulatedReader("adult"), stream)
+    tap.ui(["down"], 300, "Staff picks the training card")
+    tap.ui(["enter"], 500)
+    await tap.connect()
+    await tap.disconnect()
+    recording = parse_recording(stream.getvalue())
+    kinds = [type(e).__name__ for e in recording.entries]
+    assert kinds == ["UiLine", "UiLine", "EventLine", "EventLine"]
+    assert recording.ui_steps[0].say == "Staff picks the training card"

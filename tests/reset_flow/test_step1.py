@@ -14,6 +14,7 @@ from readers.training_card.applet import TrainingCard
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST, FixedClock
 from reset_flow.errors import FlowEventNotAllowed
+from reset_flow.pin_rules import PinProblem
 from reset_flow.states import (
     CardRemoved,
     ChoosePin,
@@ -268,3 +269,16 @@ async def test_reservation_made_in_the_closed_hours(service: ReservationClient, 
     assert isinstance(made, ReservationMade) and not made.kiosk_open_now
     assert made.next_opening == OPEN_MORNING.replace(hour=6, minute=30)
     assert made.usable_until == datetime(2026, 12, 1, 23, 0, tzinfo=JST)  # before the 02:00 deadline
+
+
+async def test_a_proof_pin_that_breaks_its_format_is_not_sent(
+    service: ReservationClient, clock: FixedClock
+) -> None:
+    reader = WatchedReader("adult")
+    flow = Step1(reader, service, clock)
+    asked = await at_pin(flow, SIGN)  # proven with the 4-digit user-authentication PIN
+    again = await flow.enter_pin(Pin("123"))
+    assert isinstance(again, NeedPin) and again.tries_left == asked.tries_left == 3
+    assert again.problems == (PinProblem.NOT_FOUR_DIGITS,)
+    assert reader.count(VERIFY, with_data=True) == 0
+    assert isinstance(await flow.enter_pin(Pin("1234")), ReservationMade)

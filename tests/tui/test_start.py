@@ -38,3 +38,33 @@ async def test_a_task_without_a_reader_is_explained_on_the_start_screen() -> Non
         await press(pilot, "tab", "enter")
         assert shows(app, "No reader chosen")
         assert shows(app, "Choose a reader in the list above and press Enter.")
+
+
+async def test_in_japanese_the_readers_and_their_reasons_are_in_japanese() -> None:
+    found = [
+        ReaderChoice(
+            "pcsc",
+            "PC/SC readers",
+            "pcsc",
+            False,
+            "PC/SC service (pcscd) is not running",
+            reason_code="pcsc-service-not-running",
+        ),
+        ReaderChoice(
+            "nfc:usb:001:004",
+            "Sony RC-S380 (nfcpy, USB 001:004)",
+            "nfc",
+            False,
+            "the kernel's port100 driver holds it",
+            reason_code="nfc-held-by-driver",
+            detail="port100",
+        ),
+        *training_choices()[:1],
+    ]
+    app = make_app(None, choices=None, discover=lambda: found, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert shows(app, "PC/SCリーダー（使用不可：PC/SCサービス（pcscd）が動いていません）")
+        assert shows(app, "カーネルのport100ドライバーが使用中です")
+        assert shows(app, "練習用カード：成人、両方の証明書あり")
+        assert not shows(app, "is not running") and not shows(app, "Training card")

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui import i18n
 from tui.choices import TASKS, Task, TaskChoice
 from tui.errors import Explanation
 from tui.screens.base import WizardScreen
@@ -103,6 +104,21 @@ class StartScreen(WizardScreen):
         if options:
             listing.highlighted = highlighted if highlighted is not None else 0
 
+    def _choice_name(self, choice: ReaderChoice) -> str:
+        """Training cards by their profile in the current language; readers by their own name."""
+        if choice.kind == "training" and i18n.has(self.app.lang, f"profile.{choice.detail}"):
+            return self.app.t("reader.training", profile=self.app.t(f"profile.{choice.detail}"))
+        if choice.spec in ("pcsc", "nfc"):  # the stand-in entry when no such reader is found
+            return self.app.t(f"reader.{choice.spec}-any")
+        return choice.name
+
+    def _choice_reason(self, choice: ReaderChoice) -> str:
+        """Discovery's reason in the current language (its English words when no entry fits)."""
+        key = f"reader.reason.{choice.reason_code}"
+        if choice.reason_code and i18n.has(self.app.lang, key):
+            return self.app.t(key, detail=choice.detail)
+        return choice.reason or ""
+
     def _fill_readers(self) -> None:
         if self.wizard.preselected:
             self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
@@ -112,11 +128,11 @@ class StartScreen(WizardScreen):
         choices = self.wizard.choices
         options = []
         for choice in choices:
-            prompt = choice.name
+            prompt = self._choice_name(choice)
             if not choice.available:
-                prompt = self.app.t("reader.unavailable", reader=prompt, reason=choice.reason or "")
+                prompt = self.app.t("reader.unavailable", reader=prompt, reason=self._choice_reason(choice))
             elif choice.reason:  # usable, with a note (e.g. no card on the reader yet)
-                prompt = self.app.t("reader.note", reader=prompt, note=choice.reason)
+                prompt = self.app.t("reader.note", reader=prompt, note=self._choice_reason(choice))
             options.append(Option(prompt, id=choice.spec, disabled=not choice.available))
         specs = [choice.spec for choice in choices]
         chosen = specs.index(self.wizard.reader_spec) if self.wizard.reader_spec in specs else None
