@@ -1,0 +1,99 @@
+"""``jpki-reset status``: the card check, plain text or JSON; never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from readers.spec import DEFAULT_SPEC
+from tui.commands.prompt import ask_pin
+from tui.exit_codes import EXIT_OK
+
+
+def add(sub: argparse._SubParsersAction) -> None:
+    status = sub.add_parser("status", help="card check, plain text or JSON")
+    status.add_argument(
+        "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
+    )
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument(
+        "--ask-sign-pin",
+        action="store_true",
+        help="ask for the signing PIN to read the signing certificate (spends a try if wrong)",
+    )
+
+
+async def run(args: argparse.Namespace) -> int:
+    from readers.card_check import check_card, report_json
+    from readers.jpki import JpkiCard
+    from readers.spec import open_reader
+
+    sign_pin = ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
+    reader = open_reader(args.reader)
+    await reader.connect()
+    try:
+        report = await check_card(JpkiCard(reader), sign_pin)
+    finally:
+        await reader.disconnect()
+    data = report_json(report)
+    extend = _triage_extension()
+    if extend is not None:
+        data["triage"] = extend(report)
+    if args.json:
+        import json
+
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(status_text(data, reader.info.name))
+    return EXIT_OK
+
+
+def _triage_extension() -> Callable[[object], dict[str, object]] | None:
+    """The reset rules' verdict at this moment, revocation checked against the training CRL."""
+    from datetime import UTC, datetime
+
+    from reset_flow.triage import triage_json
+    from reset_flow.trust import training_trust
+
+    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
+    return lambda report: triage_json(report, now, training_trust().revocation_of)  # type: ignore[arg-type]
+
+
+def status_text(data: dict, reader_name: str) -> str:
+    card = data["card"]
+    lines = [f"Reader: {reader_name}", f"Card:   {card['kind']} (token {card['token']})"]
+    if card.get("face_authentication"):
+        lines.append("        face-authentication card: no PINs are set")
+    lines.append("PINs:")
+    names = {
+        "auth": "user-authentication PIN",
+        "sign": "signing PIN",
+        "juki": "resident-registry PIN",
+        "kenmen": "card-info input PIN",
+    }
+    for kind, pin in data["pins"].items():
+        if not pin["set"]:
+            state = "not set"
+        elif pin["tries_left"] is None:
+            state = "tries unknown"
+        elif pin["blocked"]:
+            state = "BLOCKED (0 tries left)"
+        else:
+            state = f"{pin['tries_left']} of {pin['max_tries']} tries left"
+        lines.append(f"  {names[kind]:<26} {state}")
+    lines.append("Certificates:")
+    for kind, cert in data["certificates"].items():
+        label = "authentication" if kind == "auth" else "signing"
+        if not cert["present"]:
+            state = "none on this card"
+        elif cert["not_after"] is None:
+            state = "present (dates need the signing PIN)"
+        else:
+            state = f"valid {cert['not_before'][:10]} to {cert['not_after'][:10]}"
+        lines.append(f"  {label:<26} {state}")
+    triage = data.get("triage")
+    if triage:
+        lines.append(f"Verdict: {triage.get('summary', triage.get('verdict'))}")
+        for reason in triage.get("reasons", []):
+            lines.append(f"  - {reason.get('text', reason.get('code'))}")
+    return "\n".join(lines)

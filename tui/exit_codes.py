@@ -1,0 +1,24 @@
+"""The command line's exit codes (a contract: scripts and checks rely on them)."""
+
+from __future__ import annotations
+
+from readers.errors import (
+    CardError,
+    InvalidPinInput,
+    JpkiResetError,
+    ReaderError,
+    ReaderSpecInvalid,
+    RecordingInvalid,
+)
+
+EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
+
+
+def exit_code_for(error: JpkiResetError) -> int:
+    if isinstance(error, ReaderSpecInvalid | RecordingInvalid):
+        return EXIT_USAGE
+    if isinstance(error, ReaderError):
+        return EXIT_NO_CARD
+    if isinstance(error, CardError | InvalidPinInput):
+        return EXIT_CARD_REFUSED
+    return EXIT_SERVICE
