@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 LANGUAGES = ("ja", "en")
+PARTS = ("kiosk",)  # kiosk.ja.json, kiosk.en.json: the resident-facing words of kiosk mode
 
 
 @cache
@@ -21,8 +22,15 @@ def catalog(lang: str) -> dict[str, str]:
     """The catalog of ``lang`` (``ja`` or ``en``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"no catalog for {lang!r}")
-    text = resources.files(__package__).joinpath(f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    folder = resources.files(__package__)
+    words: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_text(encoding="utf-8"))
+    for part in PARTS:  # a mode's own words, kept in a file of their own
+        more = json.loads(folder.joinpath(f"{part}.{lang}.json").read_text(encoding="utf-8"))
+        twice = sorted(set(words) & set(more))
+        if twice:
+            raise ValueError(f"{part}.{lang}.json repeats {twice}")
+        words |= more
+    return words
 
 
 def fields(template: str) -> set[str]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 
 class HelpScreen(ModalScreen[None]):
+    KEYS: ClassVar[str] = "help.keys"  # the keys of the mode the help is shown in
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "key.close", key_display="Esc"),
         Binding("enter", "close", "key.close", key_display="Enter", show=False),
@@ -37,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Say(self.control_key, id="help-control")
                 if self.screen_key != self.control_key:
                     yield Say(self.screen_key, id="help-screen")
-                yield Say("help.keys", id="help-keys")
+                yield Say(self.KEYS, id="help-keys")
             yield KeyBar(id="keys")
 
     def on_mount(self) -> None:

@@ -29,3 +29,11 @@ class PinInput(Input):
         # Textual masks with a bullet, which is East-Asian ambiguous and misaligns on CJK
         # terminals; an asterisk is one cell everywhere.
         return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
+
+    # Input would put a selection on the app's clipboard, and from there on the terminal's: a PIN
+    # must not be kept anywhere but in this entry.
+    def action_copy(self) -> None:
+        """Copying a PIN does nothing."""
+
+    def action_cut(self) -> None:
+        self.delete_selection()
