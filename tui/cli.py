@@ -12,7 +12,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 
 from readers.errors import JpkiResetError
-from tui.commands import demo, emulate, record, serve, status
+from tui.commands import demo, emulate, kiosk, record, serve, status
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -22,9 +22,9 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
     exit_code_for,
 )
 
-# Commands that run a coroutine; ``demo`` and the TUI run Textual's own event loop.
+# Commands that run a coroutine; ``demo``, ``kiosk`` and the TUI run Textual's own event loop.
 COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate}
-TUI_COMMANDS = {"demo": demo}
+TUI_COMMANDS = {"demo": demo, "kiosk": kiosk}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
 """Make the scripted demos (``recordings/demo-*.jsonl``) by driving the app through the tap.
 
-    .venv/bin/python -m tui.demo_recorder [NAME ...]
+    .venv/bin/python -m tui.demo_recorder [NAME ...]     (the kiosk's demos too: tui/kiosk/demos.py)
 
 Each demo runs the real app, headless, on a training card behind the recording tap
 (``readers.recorder``); before each group of keys the tap writes the ``ui`` line that will press
@@ -15,6 +15,7 @@ import io
 import json
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tui.app import ResetApp
 from tui.choices import RECORDINGS
 from tui.demo_service import demo_service
 from tui.launch import build_wizard
+from tui.wizard import Wizard
 
 STEP1 = "down"  # from the first task, step 1 for the signing PIN is one down
 STEP2 = ("down", "down", "down")
@@ -107,10 +109,30 @@ DEMOS: dict[str, Demo] = {
 }
 
 
-async def record_demo(name: str, demo: Demo, out: Path) -> None:
+AppMaker = Callable[[Wizard], ResetApp]
+
+
+def staff_app(wizard: Wizard) -> ResetApp:
+    return ResetApp(wizard, lang="en")
+
+
+async def record_demo(
+    name: str,
+    demo: Demo,
+    out: Path,
+    *,
+    make_app: AppMaker = staff_app,
+    prepare: Callable[[Wizard], Awaitable[object]] | None = None,
+    before_step: Callable[[int, EmulatedReader], None] | None = None,
+    header: dict[str, object] | None = None,
+) -> None:
+    """Drive ``make_app``'s app through ``demo`` on a training card behind the tap and write the
+    recording. ``prepare`` runs on the wizard first (off the record); ``before_step`` may act on
+    the card before a step's keys (lift it); ``header`` adds fields to the header."""
     buffer = io.StringIO()
+    card = EmulatedReader(demo.profile)
     tap = RecordingReader(
-        EmulatedReader(demo.profile),
+        card,
         buffer,
         card=f"training: {demo.profile}",
         title=demo.title,
@@ -121,9 +143,13 @@ async def record_demo(name: str, demo: Demo, out: Path) -> None:
         wizard = build_wizard(f"training:{demo.profile}", None, demo.at)
         wizard.open_reader = lambda spec: tap
         wizard.service = demo_service(Path(folder), wizard.clock, name)
-        app = ResetApp(wizard, lang="en")
+        if prepare is not None:
+            await prepare(wizard)
+        app = make_app(wizard)
         async with app.run_test(size=(80, 24)) as pilot:
-            for step in demo.steps:
+            for number, step in enumerate(demo.steps):
+                if before_step is not None:
+                    before_step(number, card)
                 tap.ui(list(step.keys), step.pause_ms, step.say)
                 for key in step.keys:
                     await pilot.press(key)
@@ -135,14 +161,20 @@ async def record_demo(name: str, demo: Demo, out: Path) -> None:
     if ended != demo.ends_on:
         raise SystemExit(f"{name}: ended on {ended}, not {demo.ends_on}")
     lines = buffer.getvalue().splitlines()
-    header = json.loads(lines[0]) | {"recorded_at": demo.at}
-    out.write_text("\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
+    first = json.loads(lines[0]) | {"recorded_at": demo.at} | (header or {})
+    out.write_text("\n".join([json.dumps(first, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
 
 
 def main(names: list[str]) -> None:
-    for name in names or list(DEMOS):
+    """Every demo (the kiosk's too), or the ones named: one command after the card changes."""
+    from tui.kiosk.demos import KIOSK_DEMOS, record_kiosk_demo
+
+    for name in names or [*DEMOS, *KIOSK_DEMOS]:
         out = RECORDINGS / f"{name}.jsonl"
-        asyncio.run(record_demo(name, DEMOS[name], out))
+        if name in KIOSK_DEMOS:
+            asyncio.run(record_kiosk_demo(name, out))
+        else:
+            asyncio.run(record_demo(name, DEMOS[name], out))
         print(f"recorded {out}")
 
 

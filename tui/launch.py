@@ -52,7 +52,15 @@ def build_demo(recording_path: str, folder: Path, *, lang: str | None = None, sp
     recording = load_recording(recording_path)
     wizard = build_wizard(f"replay:{recording_path}", None, recording.header.recorded_at or None)
     wizard.service = demo_service(folder, wizard.clock, recording.name)
-    app = ResetApp(wizard, lang=lang)
+    from tui.kiosk.demos import kiosk_setup
+
+    setup = kiosk_setup(recording_path)
+    if setup is not None:  # a kiosk demo: step 1 beforehand, then kiosk mode
+        from tui.kiosk.launch import kiosk_demo_app
+
+        app: ResetApp = kiosk_demo_app(wizard, setup, lang=lang)
+    else:
+        app = ResetApp(wizard, lang=lang)
     app.demo = DemoPlayer(app, recording, speed=speed)
     return app
 

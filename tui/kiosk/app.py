@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +27,7 @@ from tui.choices import Task, TaskChoice
 from tui.idle import Countdown, Expired, IdleLimits, IdleWatch, Monotonic
 from tui.kiosk.look import LARGE_TEXT, next_kiosk_theme
 from tui.kiosk.session import KioskScreen
+from tui.kiosk.staff_code import StaffCode
 from tui.kiosk.start import KioskStartScreen
 from tui.screens.help import HelpScreen
 from tui.screens.still_there import StillThereScreen
@@ -75,8 +77,9 @@ class KioskApp(ResetApp, inherit_bindings=False):
         lang: str | None = None,
         theme: str = DEFAULT_THEME,
         settings: KioskSettings | None = None,
-        staff_code: object | None = None,
+        staff_code: StaffCode | None = None,
         clock: Monotonic = time.monotonic,
+        beforehand: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         super().__init__(wizard, lang=lang)
         self.register_theme(LARGE_TEXT)
@@ -87,12 +90,15 @@ class KioskApp(ResetApp, inherit_bindings=False):
         self.first_look = (self.lang, theme)  # what a cleared kiosk goes back to
         self._warning: StillThereScreen | None = None
         self._clearing = False
+        self._beforehand = beforehand  # demos: step 1, done before the first key is played
         wizard.task = STEP2
 
     def get_default_screen(self) -> KioskStartScreen:  # type: ignore[override]
         return KioskStartScreen()
 
     def on_mount(self) -> None:
+        if self._beforehand is not None:  # a worker: the demo player waits for workers to end
+            self.run_worker(self._beforehand(), group="beforehand")
         self.set_interval(1.0, self.tick_idle, name="kiosk-idle")
         self._watch_card_presence()
 
