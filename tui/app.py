@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from tui import i18n
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
+from tui.unattended import UnattendedPins
 from tui.widgets.say import Inline, Term, Terms
 from tui.wizard import Wizard
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ResetApp(App[int]):
+class ResetApp(UnattendedPins, App[int]):
     """Staff-facing wizard. Global keys: F1 help, F2 language, F3 theme, Ctrl+Q quit."""
 
     CSS_PATH = "styles/app.tcss"
@@ -99,8 +100,11 @@ class ResetApp(App[int]):
     def on_mount(self) -> None:
         if self.demo is not None:
             self.demo.start()
+        else:
+            self.watch_unattended_pins()  # a PIN left typed on an unattended laptop is cleared
 
     async def on_event(self, event: events.Event) -> None:
+        self.note_activity(event)
         # In demo mode the viewer's keys control the demo; only the script's keys reach the wizard.
         if self._taken_by_demo(event):
             return

@@ -21,6 +21,7 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
     EXIT_USAGE,
     exit_code_for,
 )
+from tui.idle import seconds_option
 
 # Commands that run a coroutine; ``demo``, ``kiosk`` and the TUI run Textual's own event loop.
 COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate}
@@ -44,6 +45,13 @@ def _add_tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", default=None, help="reservation service URL (default: in-process)")
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language (default: locale)")
     parser.add_argument("--at", default=None, metavar="TIME", help="training only: service clock (ISO)")
+    parser.add_argument(
+        "--pin-idle",
+        type=seconds_option,
+        default=180.0,
+        metavar="SECONDS",
+        help="a typed PIN is cleared after this long without a key (default 180)",
+    )
 
 
 def _tui(args: argparse.Namespace) -> int:

@@ -34,8 +34,11 @@ def build_wizard(reader: str | None, server: str | None, at: str | None) -> Wiza
 
 
 def build_app(args: argparse.Namespace) -> ResetApp:
-    """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME]`` runs."""
-    return ResetApp(build_wizard(args.reader, args.server, args.at), lang=args.lang)
+    """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME] [--pin-idle S]``
+    runs."""
+    app = ResetApp(build_wizard(args.reader, args.server, args.at), lang=args.lang)
+    app.pin_idle_seconds = args.pin_idle
+    return app
 
 
 def run_tui(args: argparse.Namespace) -> int:

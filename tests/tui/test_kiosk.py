@@ -227,3 +227,17 @@ async def test_the_staff_code_box_keeps_no_code_on_a_clipboard(tmp_path: Path) -
         assert app.clipboard == ""
         field = app.screen.query_one(Input)
         assert "secret9" not in repr(field.render_line(0))
+
+
+async def test_reservations_for_both_pins_let_the_resident_choose(tmp_path: Path) -> None:
+    kiosk = Kiosk(tmp_path)
+    await kiosk.reserve(PinKind.SIGN)
+    await kiosk.reserve(PinKind.AUTH)
+    app = kiosk.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        assert shows(app, "You reserved resets of both PINs.")
+        assert shows(app, "user-authentication PIN (4 digits)")
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, KioskProofPinScreen)
+        assert shows(app, "Type your signing PIN (6 to 16 letters and digits).")

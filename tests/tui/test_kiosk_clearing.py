@@ -4,16 +4,20 @@ ending. What was typed is gone from the entry, the flow and memory, and the star
 from __future__ import annotations
 
 import gc
+import io
+import logging
 from pathlib import Path
 
 import pytest
 
 from readers.emulated import EmulatedReader
 from readers.pin import Pin
+from readers.recorder import RecordingReader
 from reset_flow import states as st
 from reset_flow.flow import ResetFlow
-from tests.tui.driving import press, settle, shows
+from tests.tui.driving import press, screen_text, settle, shows
 from tests.tui.kiosk_driving import Kiosk
+from tests.tui.test_pin_hygiene import MARK_NEW, MARK_WRONG, assert_clean
 from tui.kiosk.ending import KioskEndScreen
 from tui.kiosk.pins import KioskNewPinScreen, KioskProofPinScreen
 from tui.kiosk.start import KioskStartScreen
@@ -182,3 +186,28 @@ async def test_a_card_taken_off_keeps_the_residents_language(tmp_path: Path) -> 
         assert isinstance(app.screen, KioskStartScreen) and app.lang == "en"
         await kiosk.wait(pilot, 80)  # the note and the language go back later
         assert app.lang == "ja" and not app.screen.note_shown  # type: ignore[attr-defined]
+
+
+async def test_marker_pins_stay_off_the_kiosk_screen_the_log_and_the_recording(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    recording = io.StringIO()
+    kiosk = Kiosk(tmp_path)
+    kiosk.reader = RecordingReader(EmulatedReader("adult"), recording)  # type: ignore[assignment]
+    await kiosk.reserve()
+    app = kiosk.app
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in (("enter",), tuple(MARK_WRONG), ("enter",), (*"1234", "enter"), tuple(MARK_NEW.lower())):
+            await press(pilot, *keys)
+            seen += [screen_text(app), app.export_screenshot()]
+        await press(pilot, "enter", *MARK_NEW.lower(), "enter")
+        seen += [screen_text(app), app.export_screenshot()]
+        assert shows(app, "DONE: your new signing PIN is set.")
+        state = repr(vars(app.wizard)) + repr(vars(app.screen)) + repr(vars(app))
+    for number, text in enumerate(seen):
+        assert_clean(f"screen {number}", text)
+    assert_clean("the log", caplog.text)
+    assert_clean("the recording", recording.getvalue())
+    assert_clean("the app's state", state)

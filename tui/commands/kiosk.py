@@ -11,16 +11,7 @@ import sys
 from pathlib import Path
 
 from tui.exit_codes import EXIT_USAGE
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 10 <= seconds <= 3600:
-        raise argparse.ArgumentTypeError("use 10 to 3600 seconds")
-    return seconds
+from tui.idle import seconds_option
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +24,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     kiosk.add_argument("--at", default=keep, metavar="TIME", help="training only: service clock (ISO)")
     kiosk.add_argument(
         "--idle",
-        type=_seconds,
+        type=seconds_option,
         default=60.0,
         metavar="SECONDS",
         help="seconds without a key before the countdown that clears the screen (default 60)",

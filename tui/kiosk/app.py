@@ -102,6 +102,9 @@ class KioskApp(ResetApp, inherit_bindings=False):
         self.set_interval(1.0, self.tick_idle, name="kiosk-idle")
         self._watch_card_presence()
 
+    def watch_unattended_pins(self) -> None:
+        """Kiosk mode clears on its own, sooner and more (``tick_idle``)."""
+
     def _watch_card_presence(self) -> None:
         """A PC/SC reader reports a card taken off even while nothing is sent to it."""
         if not self.wizard.reader_spec:
@@ -189,6 +192,8 @@ class KioskApp(ResetApp, inherit_bindings=False):
         screen = self.kiosk_screen
         if screen is None or not screen.is_mounted or self._exit or screen._closing:
             return  # not built yet (a slow start), or being taken down
+        if self.demo is not None:
+            return  # a demo keeps its own pace (a slow --speed must not clear it half-way)
         try:
             limits = screen.idle_limits()
         except NoMatches:  # the app is closing and the screen's widgets are already gone

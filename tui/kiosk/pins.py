@@ -149,4 +149,5 @@ class KioskNewPinScreen(KioskScreen, NewPinScreen):
         flow = self.wizard.flow
         assert flow is not None
         self._waiting = flow.resume
+        self.query_one("#body").display = False  # the entries were sent: only "put it back" is left
         self.show_error(explanation("kiosk.lifted_during_reset"))
