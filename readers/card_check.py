@@ -8,9 +8,12 @@ from typing import Any
 
 from cryptography import x509
 
+from readers.card_info import CardInfoSession
+from readers.connection import CardConnection
 from readers.errors import MalformedResponse
-from readers.jpki import CardInfo, CardKind, CertificateKind, JpkiCard, PinKind, PinStatus
+from readers.jpki import CardInfo, CardKind, CertificateKind, JpkiSession, PinKind, PinStatus
 from readers.pin import Pin
+from readers.resident_registry import ResidentRegistrySession
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,14 @@ def summarise_certificate(der: bytes) -> CertificateSummary:
         raise MalformedResponse("the card holds a certificate that cannot be parsed") from None
 
 
-async def check_card(card: JpkiCard, sign_pin: Pin | None = None) -> CardReport:
+async def check_card(connection: CardConnection, sign_pin: Pin | None = None) -> CardReport:
     """Card kind, tries left of all four PINs, both certificates.
 
     The signing certificate can only be read after the signing PIN is verified; without
     ``sign_pin`` its dates stay unknown. With it, one try is at stake, so the usual rules apply
     (the PIN is not sent when blocked or at its last try).
     """
+    card = JpkiSession(connection)
     info = await card.detect()
     pins = {kind: await card.pin_status(kind) for kind in (PinKind.AUTH, PinKind.SIGN)}
     certificates: dict[CertificateKind, CertificateSummary] = {
@@ -73,8 +77,8 @@ async def check_card(card: JpkiCard, sign_pin: Pin | None = None) -> CardReport:
             await card.read_certificate(CertificateKind.SIGN)
         )
     # The window-only PINs live in other applications: read them last, one SELECT each.
-    for kind in (PinKind.JUKI, PinKind.KENMEN):
-        pins[kind] = await card.pin_status(kind)
+    pins[PinKind.JUKI] = await ResidentRegistrySession(connection).pin_status()
+    pins[PinKind.KENMEN] = await CardInfoSession(connection).pin_status()
     return CardReport(info, pins, certificates)
 
 

@@ -1,6 +1,6 @@
 """Named card conversations: what ``jpki-reset record`` records and what tests replay.
 
-Each conversation drives a ``JpkiCard`` and returns an outcome, a list of short lines. A
+Each conversation drives a card's applet sessions and returns an outcome, a list of short lines. A
 recording keeps the conversation's name and outcome in its header, so replaying it must give the
 same outcome. Conversations never print a PIN, and the PINs they are given come from the caller.
 """
@@ -16,14 +16,17 @@ from pathlib import Path
 
 from readers.apdu import Command
 from readers.card_check import check_card
+from readers.card_identity import card_identity
+from readers.connection import CardConnection
 from readers.errors import CardRemoved, JpkiResetError
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.jpki_applet import AID_JPKI
 from readers.pin import Pin
 from readers.reader import Reader
 from readers.recorder import RecordingReader
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 # A fixed challenge, so that a replayed signature request is byte-identical to the recorded one.
 DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
@@ -63,7 +66,7 @@ async def card_check(reader: Reader, stage: Stage) -> list[str]:
     """Card kind, all tries, the authentication certificate: no PIN."""
     await reader.connect()
     try:
-        report = await check_card(JpkiCard(reader))
+        report = await check_card(CardConnection(reader))
     except JpkiResetError as error:
         return [_outcome_of(error)]
     finally:
@@ -83,7 +86,7 @@ async def card_check(reader: Reader, stage: Stage) -> list[str]:
 async def verify_auth(reader: Reader, stage: Stage) -> list[str]:
     """Tries query, then the right user-authentication PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
         status = await card.pin_status(PinKind.AUTH)
         lines = [f"auth tries: {status.tries_left}"]
@@ -98,7 +101,7 @@ async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
     """Three wrong user-authentication PINs (the last one confirmed), then what the client and
     the card say about a blocked PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     lines: list[str] = []
     try:
         for attempt in range(3):
@@ -111,7 +114,7 @@ async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
         except JpkiResetError as error:
             lines.append(f"client: {_outcome_of(error)}")
         # ... and the card itself answers 69 84 to anyone who does.
-        raw = await card.channel.send(Command(0x00, 0x20, 0x00, 0x80, stage.wrong_pin.encode()))
+        raw = await card.connection.send(Command(0x00, 0x20, 0x00, 0x80, stage.wrong_pin.encode()))
         lines.append(f"card: {raw.sw:04X}")
     finally:
         await reader.disconnect()
@@ -122,7 +125,7 @@ async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
 async def sign_cert_before_verify(reader: Reader, stage: Stage) -> list[str]:
     """Reading the signing certificate without the signing PIN: the card refuses (69 82)."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
         await card.read_certificate(CertificateKind.SIGN)
         return ["signing certificate read"]
@@ -138,7 +141,7 @@ async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
     lines: list[str] = []
     await reader.connect()
     try:
-        await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        await JpkiSession(CardConnection(reader)).read_certificate(CertificateKind.AUTH)
         lines.append("read complete")
     except CardRemoved as error:
         lines.append(_outcome_of(error))
@@ -147,14 +150,14 @@ async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
         await stage.put_card_back()
     await reader.connect()
     try:
-        der = await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        der = await JpkiSession(CardConnection(reader)).read_certificate(CertificateKind.AUTH)
         lines.append(f"after re-insert: {len(der)} bytes")
     finally:
         await reader.disconnect()
     return lines
 
 
-async def step1_proof(card: JpkiCard, proof: PinKind, pin: Pin, challenge: bytes) -> tuple[bytes, bytes]:
+async def step1_proof(card: JpkiSession, proof: PinKind, pin: Pin, challenge: bytes) -> tuple[bytes, bytes]:
     """Step 1's card work: tries, VERIFY the proof PIN, its certificate, a signature."""
     await card.pin_status(proof)
     await card.verify(proof, pin)
@@ -168,9 +171,9 @@ async def step1_proof(card: JpkiCard, proof: PinKind, pin: Pin, challenge: bytes
 async def step1_sign_reset(reader: Reader, stage: Stage) -> list[str]:
     """Step 1 for a signing-PIN reset: proven with the user-authentication PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
-        await card.select_application(AID_JPKI)
+        await card.connection.select_application(AID_JPKI)
         certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE)
     finally:
         await reader.disconnect()
@@ -183,14 +186,16 @@ async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
     if stage.reset_master_key is None:
         return ["no reset authority key: skipped"]
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
         await card.verify(PinKind.AUTH, stage.auth_pin)
         auth = await card.read_certificate(CertificateKind.AUTH)
-        challenge = await card.begin_reset(PinKind.SIGN)
-        key = card_key(stage.reset_master_key, card_identity(auth))
-        await card.external_authenticate(PinKind.SIGN, reset_cryptogram(key, challenge, 0x001B))
-        await card.reset_retry_counter(PinKind.SIGN, stage.new_pin)
+        issuer = TrainingIssuer(card.connection)
+        challenge = await issuer.challenge(PinKind.SIGN)
+        cryptogram = TrainingResetAuthority(stage.reset_master_key).cryptogram(
+            card_identity(auth), challenge, PinKind.SIGN
+        )
+        await issuer.reset(PinKind.SIGN, cryptogram, stage.new_pin)
         status = await card.pin_status(PinKind.SIGN)
         return ["reset: ok", f"sign tries: {status.tries_left}"]
     finally:

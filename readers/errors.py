@@ -131,12 +131,19 @@ class CardError(JpkiResetError):
     """The card refused a command."""
 
     code = "card-error"
+    sw: int | None = None  # the status word the card answered, when one did
 
 
 class NotAMyNumberCard(CardError):
     """This card is not a My Number Card (no JPKI application)."""
 
     code = "not-a-my-number-card"
+
+    def __init__(self, message: str = "", sw: int | None = None) -> None:
+        self.sw = sw
+        if sw is not None:
+            message = f"{message or self.__doc__} (the card answered {sw >> 8:02X} {sw & 0xFF:02X})"
+        super().__init__(message)
 
 
 class WrongPin(CardError):
@@ -153,6 +160,10 @@ class PinBlocked(CardError):
     """The PIN is blocked: no tries are left."""
 
     code = "pin-blocked"
+
+    def __init__(self, message: str = "", *, compared: bool = True) -> None:
+        self.compared = compared  # False: the card refused the PIN unread (69 83 / 69 84)
+        super().__init__(message)
 
 
 class PinNotSet(CardError):
@@ -263,8 +274,6 @@ class MalformedResponse(CardError):
 
 _BY_STATUS: dict[int, type[CardError]] = {
     0x6982: SecurityStatusNotSatisfied,
-    0x6983: PinBlocked,
-    0x6984: PinBlocked,
     0x6985: ConditionsNotSatisfied,
     0x6981: CommandNotAllowed,
     0x6986: CommandNotAllowed,
@@ -281,11 +290,16 @@ _BY_STATUS: dict[int, type[CardError]] = {
 
 def error_for_status(sw: int, command: str) -> CardError:
     """The typed error for a refusing status word; ``command`` names what was sent."""
+    error: CardError
     if 0x63C1 <= sw <= 0x63CF:
-        return WrongPin(sw & 0x0F)
-    if sw == 0x63C0:
-        return PinBlocked("the PIN was wrong and that was its last try: it is now blocked")
-    kind = _BY_STATUS.get(sw)
-    if kind is None:
-        return UnexpectedStatus(sw, command)
-    return kind(f"{kind.__doc__} ({command})")
+        error = WrongPin(sw & 0x0F)
+    elif sw == 0x63C0:
+        error = PinBlocked("the PIN was wrong and that was its last try: it is now blocked")
+    elif sw in (0x6983, 0x6984):
+        error = PinBlocked(f"the PIN is blocked: the card did not compare it ({command})", compared=False)
+    elif (kind := _BY_STATUS.get(sw)) is None:
+        error = UnexpectedStatus(sw, command)
+    else:
+        error = kind(f"{kind.__doc__} ({command})")
+    error.sw = sw
+    return error

@@ -17,6 +17,7 @@ import platformdirs
 from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
+from reset_flow.issuer import ResetAuthority
 from reset_flow.service.store import ReservationStore
 from reset_flow.trust import TrustAnchors
 
@@ -86,8 +87,19 @@ def embedded_app(
     settings = ServiceSettings(clock=clock or SystemClock())
     if trust is not None:
         settings = ServiceSettings(clock=settings.clock, trust=trust)
+    settings.reset_authority = training_authority(settings.trust)
     token = _embedded_token(folder, store, settings.clock)
     return build_app(settings, store), token
+
+
+def training_authority(trust: TrustAnchors) -> ResetAuthority | None:
+    """The training issuer's reset authority, in training mode only: the one place where the
+    service is given the emulator's side of the training reset."""
+    if not trust.training:
+        return None
+    from readers.training_card.reset_protocol import TrainingResetAuthority
+
+    return TrainingResetAuthority()
 
 
 def _embedded_token(folder: Path, store: ReservationStore, clock: Clock) -> str:

@@ -23,6 +23,7 @@ from reset_flow.card_session import CardSession
 from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
+from reset_flow.issuer import IssuerCommandsFor
 from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
 from reset_flow.states import (
     Cancelled,
@@ -64,8 +65,10 @@ class ResetFlow:
         *,
         revocation: RevocationCheck | None = None,
         new_key: Callable[[], str] | None = None,
+        issuer: IssuerCommandsFor | None = None,
     ) -> None:
         self.session = CardSession(reader)
+        self.issuer = issuer  # the issuer's reset commands, where this terminal holds them
         self.service = service
         self.clock = clock
         self.revocation = revocation

@@ -10,7 +10,7 @@ import uvicorn
 
 from readers.jpki import PinKind
 from reset_flow.clock import Clock, SystemClock, TrainingClock, parse_moment
-from reset_flow.embedded import DATABASE_NAME, default_data_dir
+from reset_flow.embedded import DATABASE_NAME, default_data_dir, training_authority
 from reset_flow.errors import ServiceNotConfigured
 from reset_flow.service.app import build_app
 from reset_flow.service.office import ReservationOffice, ServiceSettings
@@ -39,7 +39,7 @@ def settings_from(args: argparse.Namespace) -> ServiceSettings:
             raise ServiceNotConfigured(
                 f"--training-at: not an ISO date and time: {args.training_at!r}"
             ) from None
-    return ServiceSettings(clock=clock, trust=trust)
+    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust))
 
 
 async def run_serve(args: argparse.Namespace) -> int:

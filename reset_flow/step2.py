@@ -150,17 +150,19 @@ class Step2(ResetFlow):
         signature = await card.sign(self.proof, digest)
         proof = Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
         # Only a card the service holds the authority for is asked for its reset challenge.
-        card_challenge = await card.begin_reset(self.reset) if self.reservation.issuer_reset else None
+        issuer = self.issuer(self.session.require_connection()) if self.issuer else None
+        card_challenge = None
+        if issuer is not None and self.reservation.issuer_reset:
+            card_challenge = await issuer.challenge(self.reset)
         try:
             authorisation = await self.service.authorise(
                 self.reservation.id, proof, card_challenge, idempotency_key=self._key
             )
         except ServiceRefused as refusal:
             return self._authorisation_refused(refusal)
-        if authorisation.cryptogram is None or card_challenge is None:
+        if authorisation.cryptogram is None or issuer is None or card_challenge is None:
             return StoppedBeforeIssuerCommand(self.reset, REAL_CARD_CHECKS)
-        await card.external_authenticate(self.reset, authorisation.cryptogram)
-        await card.reset_retry_counter(self.reset, new)
+        await issuer.reset(self.reset, authorisation.cryptogram, new)
         self._authorisation, self._card_reset = authorisation, True
         self._completion_key = self._new_key()  # the completion's own key, kept for its retries
         return await self._finish()

@@ -15,8 +15,9 @@ from tui.choices import Task, TaskChoice, discover_readers
 
 if TYPE_CHECKING:
     from readers.card_check import CardReport
+    from readers.connection import CardConnection
     from readers.discovery import ReaderChoice
-    from readers.jpki import JpkiCard, PinKind
+    from readers.jpki import PinKind
     from readers.reader import Reader
     from reset_flow.client import ReservationClient
     from reset_flow.clock import Clock
@@ -44,7 +45,7 @@ class Wizard:
     service_training_time: datetime | None = None  # a shared service said it runs a training clock
     open_reader: ReaderFactory = _open
     reader: CountingReader | None = None
-    card: JpkiCard | None = None
+    card: CardConnection | None = None
     card_events: Callable[[str], None] | None = None  # the app's router of reader events
     data_dir: Path | None = None  # the embedded service's folder (None: the user data directory)
     flow: ResetFlow | None = None
@@ -77,14 +78,14 @@ class Wizard:
             self._reader_spec = self.reader_spec
         return self.reader
 
-    async def session(self) -> JpkiCard:
+    async def session(self) -> CardConnection:
         """The card check's session, connecting the reader if needed (flows keep their own)."""
         if self.card is None:
-            from readers.jpki import JpkiCard
+            from readers.connection import CardConnection
 
             reader = self.ensure_reader()
             await reader.connect()
-            self.card = JpkiCard(reader)
+            self.card = CardConnection(reader)
         return self.card
 
     @property
@@ -109,14 +110,22 @@ class Wizard:
 
     def start_flow(self) -> ResetFlow:
         """A fresh step-1 or step-2 flow for the chosen task, on the chosen reader."""
+        from readers.training_card.issuer import TrainingIssuer
         from reset_flow.step1 import Step1
         from reset_flow.step2 import Step2
         from reset_flow.trust import training_trust
 
         kind = Step1 if self.is_task(Task.STEP1) else Step2
-        # Revocation is checked against the revocation lists at hand (the training CA's).
+        # Revocation is checked against the revocation lists at hand (the training CA's). The
+        # training issuer's commands reach a card only when the service sends their cryptogram.
         revocation = training_trust().revocation_of
-        self.flow = kind(self.ensure_reader(), self.ensure_service(), self.clock, revocation=revocation)
+        self.flow = kind(
+            self.ensure_reader(),
+            self.ensure_service(),
+            self.clock,
+            revocation=revocation,
+            issuer=TrainingIssuer,
+        )
         return self.flow
 
     def _card_event(self, event: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from readers.apdu import SHORT_MAX, Command, Response
+from readers.card_identity import card_identity
 from readers.errors import JpkiResetError
 from readers.jpki_applet import (
     AID_CARD_FACE,
@@ -36,12 +37,7 @@ from readers.jpki_applet import (
 )
 from readers.training_card.pki import training_pki
 from readers.training_card.profiles import TRAINING_ATR, PinSetup, Profile, get_profile
-from readers.training_card.reset_protocol import (
-    CHALLENGE_LENGTH,
-    card_identity,
-    card_key,
-    reset_cryptogram,
-)
+from readers.training_card.reset_protocol import CHALLENGE_LENGTH, card_key, reset_cryptogram
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey

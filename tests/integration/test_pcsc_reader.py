@@ -20,7 +20,7 @@ from readers.conversations import CONVERSATIONS, Stage, record
 from readers.discovery import discover
 from readers.emulated import EmulatedReader
 from readers.errors import CardRemoved, NoCard, NoReader
-from readers.jpki import CardKind, CertificateKind, JpkiCard, PinKind
+from readers.jpki import CardKind, CertificateKind, JpkiSession, PinKind
 from readers.pcsc import PcscReader
 from readers.pin import Pin
 from readers.reader import CARD_INSERTED, CARD_REMOVED
@@ -70,7 +70,7 @@ async def test_a_signature_made_through_pcscd_verifies_with_the_cards_certificat
     reader = PcscReader(READER)
     await reader.connect()
     try:
-        card = JpkiCard(reader)
+        card = JpkiSession.on(reader)
         await card.verify(PinKind.AUTH, Pin(AUTH_PIN))
         der = await card.read_certificate(CertificateKind.AUTH)
         digest = hashlib.sha256(b"a challenge from the reservation service").digest()  # what is signed
@@ -192,7 +192,7 @@ async def test_discovery_lists_the_virtual_reader_and_its_spec_opens_it(vpcd_car
     reader = open_reader(virtual.spec)
     await reader.connect()
     try:
-        info = await JpkiCard(reader).detect()
+        info = await JpkiSession.on(reader).detect()
     finally:
         await reader.disconnect()
     assert info.kind is CardKind.MY_NUMBER_CARD

@@ -8,6 +8,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from readers.card_identity import card_identity
+from readers.card_info import CardInfoSession
 from readers.emulated import EmulatedReader
 from readers.errors import (
     CardRemoved,
@@ -20,11 +22,13 @@ from readers.errors import (
     TransportError,
     WrongPin,
 )
-from readers.jpki import CardKind, CertificateKind, JpkiCard, PinKind
+from readers.jpki import CardKind, CertificateKind, JpkiSession, PinKind
 from readers.pin import Pin
+from readers.resident_registry import ResidentRegistrySession
 from readers.training_card.applet import TrainingCard
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.pki import training_pki
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 AUTH = Pin("1234")
 SIGN = Pin("TRAIN1234")
@@ -46,10 +50,10 @@ class CountingReader(EmulatedReader):
         return sum(1 for c in self.sent if c[1] == 0x20 and len(c) > 4)
 
 
-async def open_card(profile: str = "adult", **kwargs) -> tuple[CountingReader, JpkiCard]:  # type: ignore[no-untyped-def]
+async def open_card(profile: str = "adult", **kwargs) -> tuple[CountingReader, JpkiSession]:  # type: ignore[no-untyped-def]
     reader = CountingReader(profile, **kwargs)
     await reader.connect()
-    return reader, JpkiCard(reader)
+    return reader, JpkiSession.on(reader)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,7 @@ async def test_detect_tells_the_card_kind(profile: str, kind: CardKind, sign_cer
 
 async def test_a_card_without_the_jpki_application_is_named_so() -> None:
     _, card = await open_card()
-    card.reader.card.files.pop(next(iter(card.reader.card.files)))  # no JPKI AP
+    card.connection.reader.card.files.pop(next(iter(card.connection.reader.card.files)))  # no JPKI AP
     with pytest.raises(NotAMyNumberCard):
         await card.detect()
 
@@ -81,10 +85,14 @@ async def test_tries_are_read_without_spending_one() -> None:
     assert reader.verifies_with_data() == 0
 
 
-async def test_all_four_pins_have_a_status() -> None:
+async def test_all_four_pins_have_a_status_each_from_its_own_applet() -> None:
     _, card = await open_card()
-    tries = {kind: (await card.pin_status(kind)).tries_left for kind in PinKind}
-    assert tries == {PinKind.AUTH: 3, PinKind.SIGN: 5, PinKind.JUKI: 3, PinKind.KENMEN: 3}
+    tries = [(await card.pin_status(kind)).tries_left for kind in (PinKind.AUTH, PinKind.SIGN)]
+    tries.append((await ResidentRegistrySession(card.connection).pin_status()).tries_left)
+    tries.append((await CardInfoSession(card.connection).pin_status()).tries_left)
+    assert tries == [3, 5, 3, 3]
+    with pytest.raises(ValueError):  # the JPKI session speaks only for its own two PINs
+        await card.pin_status(PinKind.JUKI)
 
 
 async def test_a_wrong_pin_reports_tries_left_and_is_never_retried() -> None:
@@ -209,7 +217,7 @@ async def test_change_pin_then_the_new_one_works() -> None:
     reader, card = await open_card()
     await card.change_pin(PinKind.SIGN, SIGN, Pin("NEW2PIN9"))
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(WrongPin):
         await card.verify(PinKind.SIGN, SIGN)
     await card.verify(PinKind.SIGN, Pin("NEW2PIN9"))
@@ -219,10 +227,10 @@ async def test_training_reset_restores_a_blocked_pin() -> None:
     _reader, card = await open_card("sign-blocked")
     await card.verify(PinKind.AUTH, AUTH)
     auth = await card.read_certificate(CertificateKind.AUTH)
-    challenge = await card.begin_reset(PinKind.SIGN)
-    key = card_key(training_pki().reset_master_key, card_identity(auth))
-    await card.external_authenticate(PinKind.SIGN, reset_cryptogram(key, challenge, 0x001B))
-    await card.reset_retry_counter(PinKind.SIGN, Pin("FRESH123"))
+    issuer = TrainingIssuer(card.connection)
+    challenge = await issuer.challenge(PinKind.SIGN)
+    cryptogram = TrainingResetAuthority().cryptogram(card_identity(auth), challenge, PinKind.SIGN)
+    await issuer.reset(PinKind.SIGN, cryptogram, Pin("FRESH123"))
     assert (await card.pin_status(PinKind.SIGN)).tries_left == 5
     await card.verify(PinKind.SIGN, Pin("FRESH123"))
 
@@ -239,7 +247,7 @@ async def test_step1_card_work_takes_the_minimum_number_of_commands() -> None:
     from readers.jpki_applet import AID_JPKI
 
     reader, card = await open_card()
-    await card.select_application(AID_JPKI)
+    await card.connection.select_application(AID_JPKI)
     certificate, _ = await step1_proof(card, PinKind.AUTH, AUTH, DEMO_CHALLENGE)
     # SELECT AP, SELECT PIN, tries, VERIFY, SELECT cert, reads, SELECT key, SIGN: nothing more.
     assert len(reader.sent) == 7 + math.ceil(len(certificate) / 256)

@@ -16,7 +16,7 @@ from readers.errors import (
     RecordingInvalid,
     ReplayMismatch,
 )
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.pin import Pin
 from readers.recording import load_recording, parse_recording
 from readers.replay import ReplayReader
@@ -75,7 +75,7 @@ async def test_a_different_command_names_the_file_line_and_both_commands() -> No
     path = Path(RECORDINGS[0]).parent / "card-check-adult.jsonl"
     reader = ReplayReader(path)
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(ReplayMismatch) as raised:
         await card.read_certificate(CertificateKind.AUTH)  # the recording selects EF 0006 first
     error = raised.value
@@ -87,7 +87,7 @@ async def test_a_different_command_names_the_file_line_and_both_commands() -> No
 async def test_a_mismatching_pin_command_is_reported_without_the_pin() -> None:
     reader = ReplayReader(Path(RECORDINGS[0]).parent / "verify-auth-ok.jsonl")
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(ReplayMismatch) as raised:
         await card.verify(PinKind.SIGN, Pin("SECRET864"))  # the recording verifies the auth PIN
     assert "SECRET864" not in str(raised.value) and "53 45 43" not in str(raised.value)

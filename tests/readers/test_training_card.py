@@ -7,10 +7,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from readers.card_identity import card_identity
 from readers.jpki_applet import AID_JPKI, SHA256_PREFIX
 from readers.training_card.applet import TrainingCard
 from readers.training_card.pki import training_pki
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.reset_protocol import card_key, reset_cryptogram
 
 SELECT_JPKI = "00A4040C0A" + AID_JPKI.hex()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from readers.emulated import EmulatedReader
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from reset_flow.clock import FixedClock
 from reset_flow.trust import TrustAnchors, training_trust
@@ -47,7 +47,7 @@ async def test_both_steps_by_keys_reset_the_signing_pin(
             await press(pilot, *keys)
         assert shows(app, done)
     await reader.connect()
-    await JpkiCard(reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, stored upper
+    await JpkiSession.on(reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, stored upper
 
 
 async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(tmp_path: Path) -> None:

@@ -25,14 +25,14 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     from readers.card_check import check_card, report_json
-    from readers.jpki import JpkiCard
+    from readers.connection import CardConnection
     from readers.spec import open_reader
 
     sign_pin = ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
     reader = open_reader(args.reader)
     await reader.connect()
     try:
-        report = await check_card(JpkiCard(reader), sign_pin)
+        report = await check_card(CardConnection(reader), sign_pin)
     finally:
         await reader.disconnect()
     data = report_json(report)

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from readers.card_check import check_card
-from readers.jpki import JpkiCard
+from readers.connection import CardConnection
 
 if TYPE_CHECKING:
     from reset_flow.triage import Triage
@@ -50,7 +50,7 @@ class CardCheckScreen(CardScreen):
         self.query_one("#report", Static).update("")
         self.run_card(self._check, "check")
 
-    async def _check(self, card: JpkiCard) -> Any:
+    async def _check(self, card: CardConnection) -> Any:
         from reset_flow.triage import triage
         from reset_flow.trust import training_trust
 
