@@ -28,12 +28,16 @@ if TYPE_CHECKING:
 # Some cards answer 6F 00 (or nothing) to the first command after power-up; a short pause lets
 # them settle. Only that first SELECT is sent again, and only once: never a PIN command.
 SETTLE_SECONDS = 0.3
-_IN_PROCESS = ("emulated", "replay")  # no power-up transient to wait for
+_IN_PROCESS = ("emulated", "replay")  # nothing to wait for (and no event loop to wait in)
 STATUS_END_OF_FILE = 0x6282  # "end of file reached before Le bytes": the data is still good
 
 
 async def _pause() -> None:
     await asyncio.sleep(SETTLE_SECONDS)
+
+
+async def _no_pause() -> None:
+    """In-process cards need no time; the command is still sent again once."""
 
 
 class CardConnection:
@@ -47,7 +51,9 @@ class CardConnection:
         self.extended = reader.info.extended_length
         self.pin_memory: dict[PinKind, PinStatus] = {}  # tries read and not yet spent, verified PINs
         self.warnings: list[str] = []  # what the card said that is worth a note but not a failure
-        self._settle = settle or (None if reader.info.transport in _IN_PROCESS else _pause)
+        self._settle: Callable[[], Awaitable[None]] = settle or (
+            _no_pause if reader.info.transport in _IN_PROCESS else _pause
+        )
         self._answered = False  # whether any command got an answer since power-up
 
     # --- commands ---------------------------------------------------------------------------------
@@ -68,12 +74,11 @@ class CardConnection:
         return response
 
     def _may_settle(self, command: Command, error: ReaderError | None) -> bool:
-        if self._answered or self._settle is None or command.ins != 0xA4:
+        if self._answered or command.ins != 0xA4:
             return False
         return error is None or type(error) is TransportError  # no answer; not a removal
 
     async def _after_settling(self, command: Command) -> Response:
-        assert self._settle is not None
         self._answered = True  # one retry only
         await self._settle()
         try:

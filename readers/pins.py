@@ -1,9 +1,11 @@
 """The four PINs of a My Number Card and the two commands every PIN file answers: the tries query
 and VERIFY. Each applet session names its own PIN files; the rules of sending a PIN live here once.
 
-One promise holds for every caller:
-a VERIFY is sent only when this card session knows the tries left, they are above zero, and (on
-the last try) the caller confirmed; a VERIFY is never re-sent on the client's own initiative.
+Two promises hold for every caller:
+- a VERIFY is sent only when this card session knows the tries left, they are above zero, and (on
+  the last try) the caller confirmed; a VERIFY is never re-sent on the client's own initiative;
+- a PIN the card says is verified in this session (90 00 to the tries query, or our own VERIFY)
+  is not sent again.
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ async def verify_pin(
     kind = pin_file.kind
     status = connection.pin_memory.pop(kind, None) or await read_tries(connection, pin_file)
     connection.pin_memory.pop(kind, None)  # a status is good for one VERIFY only
+    if status.verified:
+        connection.pin_memory[kind] = status  # the card holds it verified: nothing to send
+        return
     if status.not_set:
         raise PinNotSet(f"this card has no {kind.label} set")
     if status.tries_left is None:

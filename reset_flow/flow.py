@@ -134,6 +134,8 @@ class ResetFlow:
 
     async def _ask_pin(self) -> FlowState:
         status = await self.session.require_card().pin_status(self.proof)
+        if status.verified:  # the card holds the proof PIN verified in this session: go on
+            return await self._after_proof_pin()
         return self._pin_state(status.tries_left, status.blocked)
 
     def _pin_state(self, tries_left: int | None, blocked: bool, wrong: bool = False) -> FlowState:
@@ -148,6 +150,9 @@ class ResetFlow:
     async def _try_pin(self, pin: Pin, *, confirmed: bool) -> FlowState:
         card = self.session.require_card()
         status = await card.pin_status(self.proof)  # fresh tries, right before the VERIFY
+        if status.verified:  # verified in this card session already: never sent twice
+            self._verified = True
+            return await self._after_proof_pin()
         if status.blocked or status.tries_left is None:
             return self._pin_state(status.tries_left, status.blocked)
         if status.last_try and not confirmed:

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from readers.training_card.pki import DATA_FILE, TRAINING_POLICY_OIDS
-from readers.training_card.profiles import PROFILES, Profile
+from readers.training_card.profiles import ADDRESS, BIRTH_DATE, PROFILES, SEX, CardKind, Profile
 
 _ORG = "jpki-reset TRAINING (not J-LIS)"
 
@@ -145,9 +145,9 @@ _ATTRIBUTE_OIDS = {
 def _attributes(profile: Profile) -> dict[x509.ObjectIdentifier, str]:
     return {
         _ATTRIBUTE_OIDS["name"]: profile.holder,
-        _ATTRIBUTE_OIDS["birth_date"]: "19900401",
-        _ATTRIBUTE_OIDS["sex"]: "9",
-        _ATTRIBUTE_OIDS["address"]: "TRAINING 1-1 Kasumigaseki, Chiyoda-ku, Tokyo (fictional)",
+        _ATTRIBUTE_OIDS["birth_date"]: BIRTH_DATE,
+        _ATTRIBUTE_OIDS["sex"]: SEX,
+        _ATTRIBUTE_OIDS["address"]: ADDRESS,
     }
 
 
@@ -186,7 +186,8 @@ def generate() -> dict[str, object]:
     sign_ca = _ca("TRAINING Digital Signature CA", sign_ca_key)
     cards: dict[str, dict[str, str]] = {}
     revoked: list[x509.RevokedCertificate] = []
-    for number, profile in enumerate(PROFILES.values(), start=1):
+    jpki_profiles = [profile for profile in PROFILES.values() if profile.kind is CardKind.JPKI]
+    for number, profile in enumerate(jpki_profiles, start=1):
         entry: dict[str, str] = {}
         auth_key = _new_key()
         serial_name = _name(C="JP", CN=f"TRAINING-AUTH-{number:04d}")

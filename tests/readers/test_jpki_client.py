@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+from dataclasses import replace
 
 import pytest
 from cryptography import x509
@@ -17,7 +18,6 @@ from readers.errors import (
     NotAMyNumberCard,
     PinBlocked,
     PinNotSet,
-    PinTriesUnknown,
     SecurityStatusNotSatisfied,
     TransportError,
     WrongPin,
@@ -28,6 +28,7 @@ from readers.resident_registry import ResidentRegistrySession
 from readers.training_card.applet import TrainingCard
 from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.pki import training_pki
+from readers.training_card.profiles import get_profile
 from readers.training_card.reset_protocol import TrainingResetAuthority
 
 AUTH = Pin("1234")
@@ -50,10 +51,17 @@ class CountingReader(EmulatedReader):
         return sum(1 for c in self.sent if c[1] == 0x20 and len(c) > 4)
 
 
-async def open_card(profile: str = "adult", **kwargs) -> tuple[CountingReader, JpkiSession]:  # type: ignore[no-untyped-def]
-    reader = CountingReader(profile, **kwargs)
+async def open_card(
+    profile: str = "adult", *, options: dict | None = None, **kwargs
+) -> tuple[CountingReader, JpkiSession]:  # type: ignore[no-untyped-def]
+    """A card of ``profile`` (with the emulator ``options`` of docs/training-cards.md) on a reader."""
+    reader = CountingReader(TrainingCard(replace(get_profile(profile), **(options or {}))), **kwargs)
     await reader.connect()
     return reader, JpkiSession.on(reader)
+
+
+# The two readings of the tries query of a verified PIN: its count (the public trace) or 90 00.
+READINGS = [pytest.param({}, id="count"), pytest.param({"verified_query_answers_ok": True}, id="ok")]
 
 
 @pytest.mark.parametrize(
@@ -104,13 +112,18 @@ async def test_a_wrong_pin_reports_tries_left_and_is_never_retried() -> None:
     assert (await card.pin_status(PinKind.AUTH)).tries_left == 2
 
 
-async def test_the_last_try_needs_a_confirmation() -> None:
-    reader, card = await open_card("one-try-left")
+@pytest.mark.parametrize("options", READINGS)
+async def test_the_last_try_needs_a_confirmation(options: dict) -> None:
+    reader, card = await open_card("one-try-left", options=options)
     with pytest.raises(LastTryNotConfirmed):
         await card.verify(PinKind.AUTH, AUTH)
     assert reader.verifies_with_data() == 0
     await card.verify(PinKind.AUTH, AUTH, confirm_last_try=True)
-    assert (await card.pin_status(PinKind.AUTH)).tries_left is None  # verified in this session
+    status = await card.pin_status(PinKind.AUTH)
+    if options:  # the card says "verified in this session", with no count
+        assert (status.verified, status.tries_left) == (True, None)
+    else:  # the count, full again after a correct VERIFY
+        assert (status.verified, status.tries_left) == (False, 3)
 
 
 async def test_a_confirmed_wrong_last_try_blocks() -> None:
@@ -137,13 +150,23 @@ async def test_a_face_authentication_card_gets_no_pin() -> None:
     assert reader.verifies_with_data() == 0
 
 
-async def test_no_pin_is_sent_when_the_card_gives_no_count() -> None:
-    reader, card = await open_card()
+async def test_a_pin_the_card_says_is_verified_is_not_sent_again() -> None:
+    reader, card = await open_card(options={"verified_query_answers_ok": True})
     await card.verify(PinKind.AUTH, AUTH)
-    await card.pin_status(PinKind.AUTH)  # the card now says "verified", without a count
-    with pytest.raises(PinTriesUnknown):
-        await card.verify(PinKind.AUTH, AUTH)
+    assert (await card.pin_status(PinKind.AUTH)).verified  # 90 00: verified in this session
+    await card.verify(PinKind.AUTH, WRONG)  # nothing is sent: the card holds the PIN verified
     assert reader.verifies_with_data() == 1
+    assert len(await card.sign(PinKind.AUTH, bytes(32))) == 256
+
+
+@pytest.mark.parametrize("options", READINGS)
+async def test_a_blocked_pin_answers_69_84_to_the_tries_query(options: dict) -> None:
+    reader, card = await open_card("one-try-left", options=options)
+    with pytest.raises(PinBlocked) as raised:
+        await card.verify(PinKind.AUTH, WRONG, confirm_last_try=True)  # 63 C0: wrong, now blocked
+    assert raised.value.compared
+    assert reader.card.respond(bytes.fromhex("00200080")) == b"\x69\x84"
+    assert (await card.pin_status(PinKind.AUTH)).blocked
 
 
 async def test_after_a_link_failure_during_verify_the_tries_are_read_again() -> None:

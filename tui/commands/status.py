@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from readers.spec import DEFAULT_SPEC
-from tui.commands.prompt import ask_pin
-from tui.exit_codes import EXIT_OK
+from tui.commands.prompt import ask_pin, last_try_prompt
+from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +33,7 @@ async def run(args: argparse.Namespace) -> int:
     reader = open_reader(args.reader)
     await reader.connect()
     try:
-        report = await check_card(CardConnection(reader), sign_pin)
+        report = await check_card(CardConnection(reader), sign_pin, confirm_last_try=last_try_prompt())
     finally:
         await reader.disconnect()
     data = report_json(report)
@@ -45,6 +46,10 @@ async def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(status_text(data, reader.info.name))
+    refusal = report.sign_pin.error if report.sign_pin else None
+    if refusal is not None:  # the whole report is out; the signing PIN's refusal sets the exit
+        print(f"jpki-reset: {refusal.code}: {refusal.message}", file=sys.stderr)
+        return EXIT_CARD_REFUSED
     return EXIT_OK
 
 
@@ -74,6 +79,8 @@ def status_text(data: dict, reader_name: str) -> str:
     for kind, pin in data["pins"].items():
         if not pin["set"]:
             state = "not set"
+        elif pin.get("verified") and pin["tries_left"] is None:
+            state = "verified in this session (the card gives no count)"
         elif pin["tries_left"] is None:
             state = "tries unknown"
         elif pin["blocked"]:
@@ -91,6 +98,11 @@ def status_text(data: dict, reader_name: str) -> str:
         else:
             state = f"valid {cert['not_before'][:10]} to {cert['not_after'][:10]}"
         lines.append(f"  {label:<26} {state}")
+    sign_pin = data.get("sign_pin")
+    if sign_pin:
+        lines.append(f"Signing PIN given: {sign_pin['reason']}")
+    for warning in data.get("warnings", []):
+        lines.append(f"Note: {warning}")
     triage = data.get("triage")
     if triage:
         lines.append(f"Verdict: {triage.get('summary', triage.get('verdict'))}")

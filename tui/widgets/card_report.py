@@ -18,6 +18,8 @@ Translate = Callable[..., str]
 def pin_state(t: Translate, status: PinStatus) -> str:
     if status.not_set:
         return t("pin.state.not_set")
+    if status.verified and status.tries_left is None:
+        return t("pin.state.verified")
     if status.tries_left is None:
         return t("pin.state.unknown")
     if status.blocked:
