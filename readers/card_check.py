@@ -7,7 +7,6 @@ the report (``SignPinCheck``), never a reason to throw the rest away.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,11 +19,8 @@ from readers.connection import CardConnection
 from readers.errors import CardError, LastTryNotConfirmed, MalformedResponse, PinBlocked, PinNotSet, WrongPin
 from readers.jpki import CardInfo, CardKind, CertificateKind, JpkiSession, PinKind, PinStatus
 from readers.pin import Pin
+from readers.pins import LastTryConfirmation
 from readers.resident_registry import ResidentRegistrySession
-
-# Asked when a PIN is at its last try: True only when a person said yes for this card, now.
-# None where nobody can be asked (no terminal): the last try is then never used.
-LastTryConfirmation = Callable[[PinKind], bool]
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ async def check_card(
     connection: CardConnection,
     sign_pin: Pin | None = None,
     *,
-    confirm_last_try: LastTryConfirmation | None = None,
+    confirm_last_try: LastTryConfirmation | None = None,  # None: nobody to ask, never the last try
 ) -> CardReport:
     """Card kind, tries left of all four PINs, both certificates.
 

@@ -13,7 +13,7 @@ from readers.connection import CardConnection
 from readers.errors import MalformedResponse
 from readers.jpki_applet import AID_KENMEN, ATTRIBUTES_TAG, EF_KENMEN_ATTRIBUTES, EF_KENMEN_PIN
 from readers.pin import Pin
-from readers.pins import PinFile, PinKind, PinStatus, read_tries, verify_pin
+from readers.pins import LastTryConfirmation, PinFile, PinKind, PinStatus, read_tries, verify_pin
 
 CARD_INFO_PIN = PinFile(PinKind.KENMEN, (AID_KENMEN,), EF_KENMEN_PIN)
 # The attribute record's inner tags (private class, numbers 0x21-0x25), as public clients read them.
@@ -37,7 +37,7 @@ class CardInfoSession:
     async def pin_status(self) -> PinStatus:
         return await read_tries(self.connection, CARD_INFO_PIN)
 
-    async def verify(self, pin: Pin, *, confirm_last_try: bool = False) -> None:
+    async def verify(self, pin: Pin, *, confirm_last_try: bool | LastTryConfirmation = False) -> None:
         await verify_pin(self.connection, CARD_INFO_PIN, pin, confirm_last_try=confirm_last_try)
 
     async def read_attributes(self) -> CardAttributes:

@@ -11,17 +11,18 @@ import hashlib
 import io
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from readers.apdu import Command
 from readers.card_check import check_card
 from readers.card_identity import card_identity
 from readers.connection import CardConnection
-from readers.errors import CardRemoved, JpkiResetError
+from readers.errors import CardRemoved, JpkiResetError, TrainingCardOnly
 from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.jpki_applet import AID_JPKI
 from readers.pin import Pin
+from readers.pins import LastTryConfirmation
 from readers.reader import Reader
 from readers.recorder import RecordingReader
 from readers.training_card.issuer import TrainingIssuer
@@ -34,7 +35,11 @@ DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
 
 @dataclass
 class Stage:
-    """What the person at the reader does during a conversation, and the PINs they type."""
+    """What the person at the reader does during a conversation, and the PINs they type.
+
+    The default PINs are the training cards'. ``confirm_last_try`` is asked before a PIN's last
+    try is used: None (the default) means nobody confirms, so a last try is never used.
+    """
 
     auth_pin: Pin = field(default_factory=lambda: Pin(AUTH_PIN))
     sign_pin: Pin = field(default_factory=lambda: Pin(SIGN_PIN))
@@ -42,18 +47,48 @@ class Stage:
     new_pin: Pin = field(default_factory=lambda: Pin("NEW2PIN"))
     put_card_back: Callable[[], Awaitable[None]] | None = None
     reset_master_key: bytes | None = None  # the training reset authority's key, if at hand
+    confirm_last_try: LastTryConfirmation | None = None
 
 
-Conversation = Callable[[Reader, Stage], Awaitable[list[str]]]
+Run = Callable[[Reader, Stage], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A named conversation and what it puts at stake: the PINs it sends (each wrong one spends a
+    try), and whether it may run only on a training card or a recording."""
+
+    name: str
+    run: Run
+    pins: tuple[PinKind, ...] = ()
+    training_only: bool = False
+
+    async def __call__(self, reader: Reader, stage: Stage) -> list[str]:
+        if self.training_only and reader.info.transport not in SCRIPTED_TRANSPORTS:
+            raise TrainingCardOnly(
+                f"the conversation {self.name!r} runs only on a training card or a recording"
+            )
+        return await self.run(reader, stage)
+
+
+# Readers whose card is the emulator or a recording: the only ones a script may drive freely.
+SCRIPTED_TRANSPORTS = ("emulated", "replay")
 CONVERSATIONS: dict[str, Conversation] = {}
 
 
-def conversation(name: str) -> Callable[[Conversation], Conversation]:
-    def register(function: Conversation) -> Conversation:
-        CONVERSATIONS[name] = function
+def conversation(
+    name: str, *, pins: tuple[PinKind, ...] = (), training_only: bool = False
+) -> Callable[[Run], Run]:
+    def register(function: Run) -> Run:
+        CONVERSATIONS[name] = Conversation(name, function, pins, training_only)
         return function
 
     return register
+
+
+async def _verify(card: JpkiSession, kind: PinKind, pin: Pin, stage: Stage) -> None:
+    """VERIFY under the card rules: at the last try only after the stage's person confirmed."""
+    await card.verify(kind, pin, confirm_last_try=stage.confirm_last_try or False)
 
 
 def _outcome_of(error: JpkiResetError) -> str:
@@ -82,7 +117,7 @@ async def card_check(reader: Reader, stage: Stage) -> list[str]:
     return lines
 
 
-@conversation("verify-auth")
+@conversation("verify-auth", pins=(PinKind.AUTH,))
 async def verify_auth(reader: Reader, stage: Stage) -> list[str]:
     """Tries query, then the right user-authentication PIN."""
     await reader.connect()
@@ -90,27 +125,29 @@ async def verify_auth(reader: Reader, stage: Stage) -> list[str]:
     try:
         status = await card.pin_status(PinKind.AUTH)
         lines = [f"auth tries: {status.tries_left}"]
-        await card.verify(PinKind.AUTH, stage.auth_pin)
+        await _verify(card, PinKind.AUTH, stage.auth_pin, stage)
         return [*lines, "verify auth: ok"]
     finally:
         await reader.disconnect()
 
 
-@conversation("wrong-pin-to-blocked")
+@conversation("wrong-pin-to-blocked", pins=(PinKind.AUTH,), training_only=True)
 async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
-    """Three wrong user-authentication PINs (the last one confirmed), then what the client and
-    the card say about a blocked PIN."""
+    """Three wrong user-authentication PINs, the last one confirmed by the script itself (a
+    training card or a recording only: ``Conversation`` refuses any other reader), then what the
+    client and the card say about a blocked PIN."""
     await reader.connect()
     card = JpkiSession(CardConnection(reader))
     lines: list[str] = []
+    scripted = replace(stage, confirm_last_try=lambda kind: True)  # a training card: no one to harm
     try:
-        for attempt in range(3):
+        for _ in range(3):
             try:
-                await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=attempt == 2)
+                await _verify(card, PinKind.AUTH, stage.wrong_pin, scripted)
             except JpkiResetError as error:
                 lines.append(_outcome_of(error))
         try:  # the client refuses to send a PIN to a blocked counter ...
-            await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=True)
+            await _verify(card, PinKind.AUTH, stage.wrong_pin, scripted)
         except JpkiResetError as error:
             lines.append(f"client: {_outcome_of(error)}")
         # ... and the card itself answers 69 84 to anyone who does.
@@ -157,30 +194,32 @@ async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
     return lines
 
 
-async def step1_proof(card: JpkiSession, proof: PinKind, pin: Pin, challenge: bytes) -> tuple[bytes, bytes]:
+async def step1_proof(
+    card: JpkiSession, proof: PinKind, pin: Pin, challenge: bytes, stage: Stage | None = None
+) -> tuple[bytes, bytes]:
     """Step 1's card work: tries, VERIFY the proof PIN, its certificate, a signature."""
     await card.pin_status(proof)
-    await card.verify(proof, pin)
+    await _verify(card, proof, pin, stage or Stage())
     kind = CertificateKind.AUTH if proof is PinKind.AUTH else CertificateKind.SIGN
     certificate = await card.read_certificate(kind)
     signature = await card.sign(proof, hashlib.sha256(challenge).digest())
     return certificate, signature
 
 
-@conversation("step1-sign-reset")
+@conversation("step1-sign-reset", pins=(PinKind.AUTH,))
 async def step1_sign_reset(reader: Reader, stage: Stage) -> list[str]:
     """Step 1 for a signing-PIN reset: proven with the user-authentication PIN."""
     await reader.connect()
     card = JpkiSession(CardConnection(reader))
     try:
         await card.connection.select_application(AID_JPKI)
-        certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE)
+        certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE, stage)
     finally:
         await reader.disconnect()
     return [f"certificate: {len(certificate)} bytes", f"signature: {len(signature)} bytes"]
 
 
-@conversation("training-reset-sign")
+@conversation("training-reset-sign", pins=(PinKind.AUTH,), training_only=True)
 async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
     """The training card's reset of the signing PIN, with the reset authority's key at hand."""
     if stage.reset_master_key is None:
@@ -188,7 +227,7 @@ async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
     await reader.connect()
     card = JpkiSession(CardConnection(reader))
     try:
-        await card.verify(PinKind.AUTH, stage.auth_pin)
+        await _verify(card, PinKind.AUTH, stage.auth_pin, stage)
         auth = await card.read_certificate(CertificateKind.AUTH)
         issuer = TrainingIssuer(card.connection)
         challenge = await issuer.challenge(PinKind.SIGN)

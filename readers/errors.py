@@ -118,6 +118,30 @@ class ReaderSpecInvalid(JpkiResetError):
     code = "reader-spec-invalid"
 
 
+class CommandRefused(JpkiResetError):
+    """The command cannot run as asked (a usage error: nothing was sent to a card)."""
+
+    code = "command-refused"
+
+
+class PinConsentRequired(CommandRefused):
+    """This conversation sends PINs to a card that may be a resident's: say so for this run."""
+
+    code = "pin-consent-required"
+
+
+class TrainingCardOnly(CommandRefused):
+    """This runs only on a training card or a recording, never on a card that may be real."""
+
+    code = "training-card-only"
+
+
+class NoTerminal(CommandRefused):
+    """PINs and confirmations are typed by a person at a terminal, and there is none."""
+
+    code = "no-terminal"
+
+
 class UnknownProfile(ReaderSpecInvalid):
     """There is no training card with that profile name."""
 

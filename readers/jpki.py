@@ -30,7 +30,7 @@ from readers.jpki_applet import (
     TOKEN_LABEL_LENGTH,
 )
 from readers.pin import Pin
-from readers.pins import PinFile, PinKind, PinStatus, change_pin, read_tries, verify_pin
+from readers.pins import LastTryConfirmation, PinFile, PinKind, PinStatus, change_pin, read_tries, verify_pin
 from readers.reader import Reader
 
 __all__ = [
@@ -139,11 +139,15 @@ class JpkiSession:
         """Tries left of the user-authentication or signing PIN, without spending one."""
         return await read_tries(self.connection, _jpki_pin(kind))
 
-    async def verify(self, kind: PinKind, pin: Pin, *, confirm_last_try: bool = False) -> None:
+    async def verify(
+        self, kind: PinKind, pin: Pin, *, confirm_last_try: bool | LastTryConfirmation = False
+    ) -> None:
         """Check ``pin`` on the card (see ``readers.pins.verify_pin``)."""
         await verify_pin(self.connection, _jpki_pin(kind), pin, confirm_last_try=confirm_last_try)
 
-    async def change_pin(self, kind: PinKind, old: Pin, new: Pin, *, confirm_last_try: bool = False) -> None:
+    async def change_pin(
+        self, kind: PinKind, old: Pin, new: Pin, *, confirm_last_try: bool | LastTryConfirmation = False
+    ) -> None:
         """Verify ``old``, then set ``new`` (CHANGE REFERENCE DATA)."""
         await change_pin(self.connection, _jpki_pin(kind), old, new, confirm_last_try=confirm_last_try)
 

@@ -10,6 +10,7 @@ Two promises hold for every caller:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -112,11 +113,21 @@ def _status_from(kind: PinKind, sw: int) -> PinStatus | None:
     return None
 
 
+# Asked when a PIN is at its last try: True only when a person said yes for this card, now.
+LastTryConfirmation = Callable[[PinKind], bool]
+
+
 async def verify_pin(
-    connection: CardConnection, pin_file: PinFile, pin: Pin, *, confirm_last_try: bool = False
+    connection: CardConnection,
+    pin_file: PinFile,
+    pin: Pin,
+    *,
+    confirm_last_try: bool | LastTryConfirmation = False,
 ) -> None:
     """Check ``pin`` on the card. Raises WrongPin (with tries left), PinBlocked, PinNotSet,
-    PinTriesUnknown or LastTryNotConfirmed; on a link failure, the tries must be read again."""
+    PinTriesUnknown or LastTryNotConfirmed; on a link failure, the tries must be read again.
+    ``confirm_last_try`` is a person's answer already given, or the way to ask them (asked only
+    when the card says one try is left)."""
     kind = pin_file.kind
     status = connection.pin_memory.pop(kind, None) or await read_tries(connection, pin_file)
     connection.pin_memory.pop(kind, None)  # a status is good for one VERIFY only
@@ -129,7 +140,7 @@ async def verify_pin(
         raise PinTriesUnknown(f"the card did not say how many tries the {kind.label} has left")
     if status.blocked:
         raise PinBlocked(f"the {kind.label} is blocked")
-    if status.last_try and not confirm_last_try:
+    if status.last_try and not (confirm_last_try(kind) if callable(confirm_last_try) else confirm_last_try):
         raise LastTryNotConfirmed(f"the {kind.label} has one try left; confirm before using it")
     await select_pin(connection, pin_file)
     command = Command(0x00, 0x20, 0x00, 0x80, pin.encode(), name=f"VERIFY {kind.label}")
@@ -148,7 +159,12 @@ async def verify_pin(
 
 
 async def change_pin(
-    connection: CardConnection, pin_file: PinFile, old: Pin, new: Pin, *, confirm_last_try: bool = False
+    connection: CardConnection,
+    pin_file: PinFile,
+    old: Pin,
+    new: Pin,
+    *,
+    confirm_last_try: bool | LastTryConfirmation = False,
 ) -> None:
     """Verify ``old``, then set ``new`` (CHANGE REFERENCE DATA)."""
     await verify_pin(connection, pin_file, old, confirm_last_try=confirm_last_try)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from readers.errors import (
     CardError,
+    CommandRefused,
     InvalidPinInput,
     JpkiResetError,
     ReaderError,
@@ -15,7 +16,7 @@ EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4,
 
 
 def exit_code_for(error: JpkiResetError) -> int:
-    if isinstance(error, ReaderSpecInvalid | RecordingInvalid):
+    if isinstance(error, ReaderSpecInvalid | RecordingInvalid | CommandRefused):
         return EXIT_USAGE
     if isinstance(error, ReaderError):
         return EXIT_NO_CARD

@@ -10,12 +10,13 @@ from dataclasses import replace
 import pytest
 
 from readers.jpki import PinKind
+from readers.jpki_applet import EF_AUTH_PIN
 from readers.training_card.applet import TrainingCard
 from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import get_profile
 from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock
-from reset_flow.states import ReservationMade, ResetDone
+from reset_flow.states import ConfirmLastTry, NeedNewPin, NeedPin, ReservationMade, ResetDone
 from reset_flow.step1 import Step1
 from reset_flow.step2 import Step2
 from tests.reset_flow.conftest import NEW_PIN, PROOF_PIN, WatchedReader, is_verify_with_pin
@@ -78,3 +79,25 @@ async def test_step1_goes_on_without_a_verify_when_the_card_holds_the_pin_verifi
     state = await flow.confirm_identity()  # not stopped by "tries unknown": the PIN is verified
     assert isinstance(state, ReservationMade), state
     assert not any(is_verify_with_pin(c) for c in reader.sent)
+
+
+async def test_step2_uses_the_last_try_only_after_the_confirmation_event(
+    service: ReservationClient, clock: FixedClock
+) -> None:
+    reader = WatchedReader("adult")
+    one = Step1(reader, service, clock)
+    await one.start()
+    await one.choose_pin(PinKind.SIGN)
+    await one.confirm_identity()
+    await one.enter_pin(PROOF_PIN[PinKind.SIGN])
+    reader.card.pins[EF_AUTH_PIN].tries_left = 1  # two wrong tries elsewhere since step 1
+    before = sum(is_verify_with_pin(c) for c in reader.sent)
+    two = Step2(reader, service, clock, issuer=TrainingIssuer)
+    asked = await two.start()
+    assert isinstance(asked, NeedPin) and asked.last_try
+    assert isinstance(await two.enter_pin(PROOF_PIN[PinKind.SIGN]), ConfirmLastTry)
+    assert isinstance(await two.decline_last_try(), NeedPin)
+    assert isinstance(await two.enter_pin(PROOF_PIN[PinKind.SIGN]), ConfirmLastTry)
+    assert sum(is_verify_with_pin(c) for c in reader.sent) == before  # nothing sent yet
+    assert isinstance(await two.confirm_last_try(), NeedNewPin)
+    assert sum(is_verify_with_pin(c) for c in reader.sent) == before + 1
