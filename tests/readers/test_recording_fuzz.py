@@ -49,7 +49,7 @@ def replace_value(line: bytes, key_index: int, odd: str) -> bytes:
     """The line with the value of one of its keys replaced by ``odd`` (as raw JSON text)."""
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # damaged already by an earlier mutation
         return line
     if not isinstance(obj, dict) or not obj:
         return line
