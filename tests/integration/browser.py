@@ -212,6 +212,7 @@ class Tab:
         await self.send("Input.dispatchKeyEvent", type="keyUp", **down)
 
     async def screenshot(self, path: Path) -> Path:
+        await self.send("Page.bringToFront")  # a tab behind another draws no frame to capture
         shot = await self.send("Page.captureScreenshot", format="png")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
