@@ -177,9 +177,15 @@ class Tab:
 
     async def open(self, url: str) -> None:
         """Load the page with the terminal catcher in place, as a focused window would."""
+        await self.prepare()
+        await self.navigate(url)
+
+    async def prepare(self) -> None:
         await self.send("Page.enable")
         await self.send("Page.addScriptToEvaluateOnNewDocument", source=CATCH_TERMINAL)
         await self.send("Emulation.setFocusEmulationEnabled", enabled=True)
+
+    async def navigate(self, url: str) -> None:
         await self.send("Page.navigate", url=url)
 
     async def evaluate(self, expression: str) -> Any:
