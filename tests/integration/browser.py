@@ -206,11 +206,24 @@ class Tab:
                 raise AssertionError(f"the browser never showed {texts!r}; it shows:\n{screen}")
             await asyncio.sleep(0.02)
 
+    async def wait_until(self, expression: str, timeout: float = 60.0) -> None:
+        """Until the page's ``expression`` is true (a bound on a hang, not a timing check)."""
+        deadline = time.monotonic() + timeout
+        while not await self.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the page never made {expression} true")
+            await asyncio.sleep(0.02)
+
     async def press(self, key: str) -> None:
-        """One key press on the terminal, as the keyboard would send it."""
+        """One key press on the terminal, as the keyboard would send it (``enter``, ``f2``, ``n``,
+        ``ctrl+q``)."""
         await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+        _, ctrl, key = key.rpartition("ctrl+")
         dom_key, code, key_code, text = KEYS.get(key) or (key, f"Key{key.upper()}", ord(key.upper()), key)
-        down = {"key": dom_key, "code": code, "windowsVirtualKeyCode": key_code}
+        down: dict[str, Any] = {"key": dom_key, "code": code, "windowsVirtualKeyCode": key_code}
+        if ctrl:  # with Ctrl held, a letter types nothing: the terminal sends its control code
+            down["modifiers"] = 2
+            text = ""
         if text:  # a key that types: keydown and keypress
             await self.send("Input.dispatchKeyEvent", type="keyDown", text=text, **down)
         else:

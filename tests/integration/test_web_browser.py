@@ -8,6 +8,8 @@ by git). Skipped, with the reason, only where Chromium cannot start at all.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,9 +41,41 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     browser.stop()
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+    def tabs(self) -> list[int]:
+        """The app processes this server started (one per open tab)."""
+        return [pid for pid in descendants(self.pid) if b"tui.web.session" in _cmdline(pid).split(b"\0")]
+
+
+def descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 @contextmanager
-def web_server(*arguments: str) -> Iterator[str]:
-    """``jpki-reset web`` on a free loopback port; its URL; stopped by PID afterwards."""
+def web_server(*arguments: str) -> Iterator[Served]:
+    """``jpki-reset web`` on a free loopback port; stopped by PID afterwards."""
     command = [sys.executable, "-m", "tui.cli", "web", "--port", "0", *arguments]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first: list[str] = []
@@ -52,7 +87,7 @@ def web_server(*arguments: str) -> Iterator[str]:
         if found is None:
             server.kill()
             raise AssertionError(f"jpki-reset web did not start: {server.communicate()[1][-800:]}")
-        yield found.group(0)
+        yield Served(found.group(0), server.pid)
     finally:
         server.terminate()
         try:
@@ -63,13 +98,13 @@ def web_server(*arguments: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def practice() -> Iterator[str]:
+def practice() -> Iterator[Served]:
     with web_server("--reader", "training:adult", "--lang", "en") as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[str]:
+def demo() -> Iterator[Served]:
     # Half speed: a step's pause is long enough for the test to pause the demo before it moves.
     with web_server("--demo", "demo-step1", "--lang", "en", "--speed", "0.5") as url:
         yield url
@@ -81,10 +116,10 @@ def keep(shot: Path) -> None:
 
 
 async def test_the_start_screen_in_english_then_japanese(
-    chromium: Chromium, practice: str, tmp_path: Path
+    chromium: Chromium, practice: Served, tmp_path: Path
 ) -> None:
     async with chromium.tab() as tab:
-        await tab.open(practice)
+        await tab.open(practice.url)
         screen = await tab.wait_for("Start", "Choose the reader, then the task.", "Card check (no PIN)")
         assert "Reader: training:adult" in screen
         assert "F2 日本語" in screen
@@ -98,11 +133,12 @@ async def test_the_start_screen_in_english_then_japanese(
 
 
 async def test_each_tab_has_an_app_and_a_card_of_its_own(
-    chromium: Chromium, practice: str, tmp_path: Path
+    chromium: Chromium, practice: Served, tmp_path: Path
 ) -> None:
+    await until(lambda: not practice.tabs())  # an earlier test's tab has ended its process
     async with chromium.tab() as first, chromium.tab() as second:
-        await first.open(practice)
-        await second.open(practice)
+        await first.open(practice.url)
+        await second.open(practice.url)
         await first.wait_for("Card check (no PIN)")
         await second.wait_for("Card check (no PIN)")
 
@@ -115,6 +151,24 @@ async def test_each_tab_has_an_app_and_a_card_of_its_own(
 
         untouched = await second.wait_for("Start", "Card check (no PIN)")
         assert "はじめに" not in untouched
+        assert len(practice.tabs()) == 2
+
+        await first.press("ctrl+q")  # the app ends; the page says so, and the other tab goes on
+        await first.wait_until("document.body.classList.contains('-closed')")
+        shown = "(e => getComputedStyle(e).display === 'none' ? '' : e.innerText)(document.all.ended)"
+        assert "Session ended: reload to start again." in await first.evaluate(shown)
+        await second.press("f2")
+        await second.wait_for("はじめに")
+    await until(lambda: not practice.tabs())  # closed tabs leave no process behind
+
+
+async def until(condition, seconds: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """A bound on a test that would hang, not a timing check."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never happened")
 
 
 def wizard_part(screen: str) -> list[str]:
@@ -129,10 +183,10 @@ def demo_step(screen: str) -> tuple[str, int, int]:
 
 
 async def test_a_demo_pauses_steps_and_switches_language(
-    chromium: Chromium, demo: str, tmp_path: Path
+    chromium: Chromium, demo: Served, tmp_path: Path
 ) -> None:
     async with chromium.tab() as tab:
-        await tab.open(demo)
+        await tab.open(demo.url)
         await tab.wait_for("DEMO ", "[Space pause, N next]")
 
         await tab.press("space")
@@ -156,9 +210,9 @@ async def test_a_demo_pauses_steps_and_switches_language(
         assert demo_step(japanese)[0] == "デモ一時停止中"
 
 
-async def test_viewer_keys_do_not_steer_a_demo(chromium: Chromium, demo: str) -> None:
+async def test_viewer_keys_do_not_steer_a_demo(chromium: Chromium, demo: Served) -> None:
     async with chromium.tab() as tab:
-        await tab.open(demo)
+        await tab.open(demo.url)
         await tab.wait_for("DEMO ")
         await tab.press("space")
         before = await tab.wait_for("DEMO PAUSED")
