@@ -8,7 +8,6 @@ by git). Skipped, with the reason, only where Chromium cannot start at all.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.browser import BrowserUnavailable, Chromium
+from tests.tui.test_demo import until
 
 pytestmark = pytest.mark.integration
 
@@ -160,15 +160,6 @@ async def test_each_tab_has_an_app_and_a_card_of_its_own(
         await second.press("f2")
         await second.wait_for("はじめに")
     await until(lambda: not practice.tabs())  # closed tabs leave no process behind
-
-
-async def until(condition, seconds: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    """A bound on a test that would hang, not a timing check."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("never happened")
 
 
 def wizard_part(screen: str) -> list[str]:

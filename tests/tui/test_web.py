@@ -86,8 +86,10 @@ def test_a_demo_is_found_by_its_name_among_the_projects_recordings() -> None:
 
 def test_the_training_clock_is_for_practice_not_for_a_demo() -> None:
     assert web_session(None, "training:adult", None, at="2026-04-01T22:30").at == "2026-04-01T22:30"
-    with pytest.raises(ReaderSpecInvalid, match="recording's clock"):
+    with pytest.raises(ReaderSpecInvalid, match="recording's time"):
         web_session("demo-step1", None, None, at="2026-04-01T22:30")
+    with pytest.raises(ReaderSpecInvalid, match="needs --reader training:PROFILE"):
+        web_session(None, None, None, at="2026-04-01T22:30")
     with pytest.raises(ReaderSpecInvalid, match="ISO time"):
         web_session(None, "training:adult", None, at="half past ten")
 

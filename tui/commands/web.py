@@ -7,7 +7,6 @@ recordings are served; the server listens on loopback unless ``--host`` says oth
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 from typing import TYPE_CHECKING
 
@@ -39,6 +38,8 @@ def add(sub: argparse._SubParsersAction) -> None:
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
+    import ipaddress  # here: every command loads this module, and ``status`` stays quick
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

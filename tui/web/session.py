@@ -69,8 +69,9 @@ def web_session(
         if profile not in PROFILES:
             raise ReaderSpecInvalid(f"no training card {profile!r}: use one of {', '.join(PROFILES)}")
     if at is not None:
-        if demo is not None:
-            raise ReaderSpecInvalid("--at: a demo runs on its recording's clock")
+        if reader is None:
+            # A demo runs on its recording's clock; a tab's own choice of card is not known yet.
+            raise ReaderSpecInvalid("--at needs --reader training:PROFILE (a demo has its recording's time)")
         from tui.launch import parse_at
 
         parse_at(at)  # refused here, once, rather than in every tab
