@@ -74,7 +74,7 @@ def test_demo_and_reader_together_and_a_shared_service_are_refused(
     assert usage.value.code == 2
     capsys.readouterr()
     assert main(["--server", "http://127.0.0.1:8765", "web", "--reader", "training:adult"]) == 2
-    assert "a reservation service of its own" in capsys.readouterr().err
+    assert capsys.readouterr().err.startswith("jpki-reset: web-option-refused: each tab uses a reservation")
 
 
 def test_a_demo_is_found_by_its_name_among_the_projects_recordings() -> None:

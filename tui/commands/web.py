@@ -10,7 +10,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from readers.errors import ReaderSpecInvalid
 from tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -50,15 +49,14 @@ def run(args: argparse.Namespace) -> int:
     from tui.web.session import web_session
 
     if args.server is not None:
-        raise ReaderSpecInvalid("web: each tab uses a reservation service of its own, not --server")
+        return _refuse("web-option-refused", "each tab uses a reservation service of its own, not --server")
     if args.max_tabs < 1:
-        raise ReaderSpecInvalid("--max-tabs must be at least 1")
+        return _refuse("web-option-refused", "--max-tabs must be at least 1")
     session = web_session(args.demo, args.reader, args.lang, args.speed, args.at)
     try:
         from tui.web.server import TrainingServer
     except ImportError:
-        missing = "web needs textual-serve: pip install -e '.[web]' (./.ci/setup installs it)"
-        raise ReaderSpecInvalid(missing) from None
+        return _refuse("web-unavailable", "needs textual-serve: pip install -e '.[web]' (./.ci/setup does)")
     if not is_loopback(args.host):
         print(
             f"jpki-reset web: WARNING: listening on {args.host}, not only on this computer: anyone who "
@@ -99,6 +97,11 @@ def _serve(server: TrainingServer) -> int:
     try:
         asyncio.run(server.run(ready))
     except OSError as error:  # the address is taken or not this machine's
-        print(f"jpki-reset: web-address-unavailable: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse("web-address-unavailable", str(error.strerror or error))
     return EXIT_OK
+
+
+def _refuse(code: str, message: str) -> int:
+    """One line, as ``tui.cli`` prints the typed errors, and the usage exit code."""
+    print(f"jpki-reset: {code}: {message}", file=sys.stderr)
+    return EXIT_USAGE
