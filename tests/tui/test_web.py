@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from readers.errors import ReaderSpecInvalid, RecordingInvalid
+from readers.errors import JpkiResetError, ReaderSpecInvalid, RecordingInvalid
 from tui.cli import main
 from tui.commands.web import is_loopback
 from tui.web.server import TrainingServer
@@ -84,13 +84,20 @@ def test_a_demo_is_found_by_its_name_among_the_projects_recordings() -> None:
         web_session("demo-nothing", None, None)
 
 
+def test_a_clock_that_is_no_time_stops_the_server_before_it_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["web", "--reader", "training:adult", "--at", "nonsense"]) == 2
+    assert "'nonsense'" in capsys.readouterr().err
+
+
 def test_the_training_clock_is_for_practice_not_for_a_demo() -> None:
     assert web_session(None, "training:adult", None, at="2026-04-01T22:30").at == "2026-04-01T22:30"
     with pytest.raises(ReaderSpecInvalid, match="recording's time"):
         web_session("demo-step1", None, None, at="2026-04-01T22:30")
     with pytest.raises(ReaderSpecInvalid, match="needs --reader training:PROFILE"):
         web_session(None, None, None, at="2026-04-01T22:30")
-    with pytest.raises(ReaderSpecInvalid, match="ISO time"):
+    with pytest.raises(JpkiResetError, match="half past ten"):  # refused once, not in every tab
         web_session(None, "training:adult", None, at="half past ten")
 
 

@@ -31,6 +31,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     web.add_argument("--speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
     web.add_argument("--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="first language")
+    web.add_argument("--at", metavar="TIME", default=argparse.SUPPRESS, help="practice tabs' service clock")
     web.add_argument("--max-tabs", type=int, default=20, help="sessions open at once (default 20)")
 
 

@@ -72,9 +72,9 @@ def web_session(
         if reader is None:
             # A demo runs on its recording's clock; a tab's own choice of card is not known yet.
             raise ReaderSpecInvalid("--at needs --reader training:PROFILE (a demo has its recording's time)")
-        from tui.launch import parse_at
+        from tui.launch import build_wizard
 
-        parse_at(at)  # refused here, once, rather than in every tab
+        build_wizard(reader, None, at)  # the TUI's own check of --at, here once rather than per tab
     if not speed > 0:
         raise ReaderSpecInvalid("--speed must be above 0")
     path = demo_path(demo) if demo is not None else None
