@@ -188,7 +188,7 @@ def _sign_status_after(check: SignPinCheck, before: PinStatus) -> PinStatus:
 
 
 def report_json(report: CardReport) -> dict[str, Any]:
-    """The ``status --json`` object (without ``triage``, which reset_flow adds)."""
+    """The ``status --json`` object of docs/readers.md (without ``triage``, which reset_flow adds)."""
 
     def when(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment else None

@@ -209,7 +209,7 @@ class TrainingCard:
     def _pin_ap(self, fid: int) -> bytes:
         home = self.pin_home[fid]
         if home == AID_JUKI and self.session.ap == AID_JUKI_ALT:
-            return AID_JUKI_ALT  # both 住基 AIDs carry the same PIN (JPKI.md: [?])
+            return AID_JUKI_ALT  # both 住基 AIDs carry the same PIN (docs/protocol.md: uncertain)
         return home
 
     def _read_binary(self, c: Command) -> Response:

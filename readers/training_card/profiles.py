@@ -37,7 +37,7 @@ def pcsc_atr(historical: bytes) -> bytes:
     return body + bytes((check,))
 
 
-# Contactless ATR as seen from an RC-S380 class reader (JPKI.md); the client never relies on it.
+# Contactless ATR as seen from an RC-S380 class reader (docs/protocol.md); the client never relies on it.
 TRAINING_ATR = bytes.fromhex("3B8880010000 05E0B381A1007F".replace(" ", ""))
 # A FeliCa card behind a PC/SC reader: storage-card historical bytes, standard 11 (FeliCa).
 FELICA_ATR = pcsc_atr(bytes.fromhex("804F0CA0000003061100 3B00000000".replace(" ", "")))
@@ -99,7 +99,7 @@ class Profile:
         return self.kind is not CardKind.FELICA
 
     def pins(self) -> dict[str, PinSetup]:
-        """PIN setups keyed by the JPKI.md names: auth, sign, juki, kenmen."""
+        """PIN setups keyed by the client's PinKind names: auth, sign, juki, kenmen."""
         auth = AUTH_PIN if self.pins_set else None
         sign = SIGN_PIN if self.pins_set and self.has_sign_certificate else None
         return {
