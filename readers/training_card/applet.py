@@ -34,7 +34,7 @@ from readers.jpki_applet import (
     EF_SIGN_PIN,
     EF_TOKEN_INFO,
 )
-from readers.training_card.pki import training_pki
+from readers.training_card.pki import CardCredentials, IssuedCard, training_pki
 from readers.training_card.profiles import TRAINING_ATR, PinSetup, Profile, get_profile
 from readers.training_card.reset_protocol import (
     CHALLENGE_LENGTH,
@@ -82,11 +82,13 @@ class Session:
 class TrainingCard:
     """One emulated My Number Card, personalised from a training profile."""
 
-    def __init__(self, profile: Profile | str = "adult") -> None:
+    def __init__(self, profile: Profile | str = "adult", *, issued: IssuedCard | None = None) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.atr = TRAINING_ATR
         pki = training_pki()
-        creds = pki.cards[self.profile.name]
+        creds: CardCredentials | IssuedCard = issued or pki.cards[self.profile.name]
+        auth_ca = issued.auth_ca_certificate if issued else pki.auth_ca_certificate
+        sign_ca = issued.sign_ca_certificate if issued else pki.sign_ca_certificate
         setups = self.profile.pins()
         self.pins = {
             EF_AUTH_PIN: PinState.of(setups["auth"]),
@@ -100,12 +102,14 @@ class TrainingCard:
             EF_TOKEN_INFO: token,
             EF_CERT_AVAILABILITY: bytes.fromhex("8F8F00" if has_sign else "008F00"),
             EF_AUTH_CERT: creds.auth_certificate,
-            EF_AUTH_CA: pki.auth_ca_certificate,
+            EF_AUTH_CA: auth_ca,
         }
         self.keys = {EF_AUTH_KEY: Key(_signer(lambda: creds.auth_key), EF_AUTH_PIN)}
         if has_sign:
+            assert creds.sign_certificate is not None
             jpki_files[EF_SIGN_CERT] = creds.sign_certificate
-            jpki_files[EF_SIGN_CA] = pki.sign_ca_certificate
+            if sign_ca is not None:
+                jpki_files[EF_SIGN_CA] = sign_ca
             self.keys[EF_SIGN_KEY] = Key(_signer(lambda: creds.sign_key), EF_SIGN_PIN)
         self.files: dict[bytes, dict[int, bytes]] = {
             AID_JPKI: jpki_files,
@@ -120,7 +124,10 @@ class TrainingCard:
             EF_KENMEN_PIN: AID_KENMEN,
             EF_JUKI_PIN: AID_JUKI,
         }
-        self._reset_key = card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        # Another issuer's card holds that issuer's key, not the training authority's.
+        self._reset_key = (
+            None if issued else card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        )
         self.session = Session()
 
     # --- power ------------------------------------------------------------------------------
@@ -252,6 +259,8 @@ class TrainingCard:
         found = self._current_pin()
         if challenge is None or found is None:
             return Response(b"", 0x6985)
+        if self._reset_key is None:
+            return Response(b"", 0x6300)  # no key of ours can authenticate to another issuer's card
         fid, _ = found
         expected = reset_cryptogram(self._reset_key, challenge, fid)
         if not hmac_equal(c.data, expected):

@@ -53,7 +53,7 @@ def serve(database: Path, *, training_at: datetime | None = None, log_level: str
     SqliteStore(database).ensure_terminal("tests", TOKEN, SystemClock().now())
     port = free_port()
     command = [sys.executable, "-m", "tui.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--db", str(database), "--log-level", log_level]
+    command += ["--db", str(database), "--log-level", log_level, "--training"]  # training cards
     if training_at is not None:
         command += ["--training-at", training_at.isoformat()]
     log = database.with_suffix(".log")

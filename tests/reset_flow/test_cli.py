@@ -78,7 +78,6 @@ def test_serve_refuses_a_training_clock_outside_training_mode(tmp_path: Path) ->
         "serve",
         "--db",
         str(tmp_path / "x.sqlite3"),
-        "--no-training-anchors",
         "--training-at",
         "2026-12-01T10:00",
     )

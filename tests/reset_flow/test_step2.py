@@ -29,7 +29,8 @@ from reset_flow.states import (
 )
 from reset_flow.step2 import Step2
 from reset_flow.triage import ReasonCode
-from reset_flow.trust import TrustAnchors, training_trust
+from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.reset_flow.conftest import NEW_PIN, OPEN_MORNING, PROOF_PIN, WatchedReader, flaky_service, reserve
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
