@@ -18,7 +18,7 @@ from cryptography import x509
 
 from readers.jpki import PinKind
 from reset_flow.trust import IssuerAnchor, TrustAnchors
-from reset_flow.trust_store import TrustStore
+from reset_flow.trust_store import AnchorRefused, TrustStore
 
 
 @cache
@@ -59,5 +59,10 @@ def terminal_trust(store: TrustStore, *, training: bool) -> TrustAnchors:
 def service_trust(store: TrustStore, extra: tuple[IssuerAnchor, ...], *, training: bool) -> TrustAnchors:
     """What ``jpki-reset serve`` trusts: the trust store and ``--anchor`` files, plus the training
     CAs with ``--training`` (its clock may then move only while no real issuer is trusted)."""
+    fingerprints = training_fingerprints()
+    if any(anchor.sha256 in fingerprints for anchor in extra):
+        raise AnchorRefused(
+            "training-anchor-refused", "a TRAINING CA is not an --anchor: start with --training instead"
+        )
     configured = store.trust() + TrustAnchors(extra)
     return training_trust() + configured if training else configured

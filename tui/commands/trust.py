@@ -42,7 +42,15 @@ def add(sub: argparse._SubParsersAction) -> None:
         parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
 
 
-async def run(args: argparse.Namespace, ask: Ask = input) -> int:
+def ask_operator(prompt: str) -> str:
+    """One answer from the operator; a piped answer is not echoed, so end the prompt's line."""
+    answer = input(prompt)
+    if not sys.stdin.isatty():
+        print()
+    return answer
+
+
+async def run(args: argparse.Namespace, ask: Ask = ask_operator) -> int:
     from reset_flow.config import load_config
     from reset_flow.trust_setup import open_trust_store
 
@@ -131,8 +139,14 @@ def ceremony(
         print(f"  Revocation: {crl_line(anchor, now)}")
         stored += 1
     print()
-    if mismatched or (refused and not stored):
-        print("jpki-reset: anchor-not-confirmed: nothing was stored for what did not match", file=sys.stderr)
+    if mismatched:
+        print(
+            "jpki-reset: fingerprint-mismatch: what was typed did not match; that CA is not stored",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if refused and not stored:
+        print("jpki-reset: anchor-refused: no certificate offered can be trusted", file=sys.stderr)
         return EXIT_USAGE
     print("Services using this trust store take the change when they start." if stored else "Nothing stored.")
     return EXIT_OK
@@ -143,7 +157,8 @@ def describe(candidate: AnchorCandidate) -> str:
     sha256 = candidate.sha256
     half = len(sha256) // 2 + 1
     lines = [
-        f"{_PURPOSE[candidate.purpose.value].capitalize()} ({candidate.source})",
+        f"{_PURPOSE[candidate.purpose.value][:1].upper()}{_PURPOSE[candidate.purpose.value][1:]}"
+        f" ({candidate.source})",
         f"  Subject:  {cert.subject.rfc4514_string()}",
         f"  Issuer:   {cert.issuer.rfc4514_string()}",
         f"  Valid:    {cert.not_valid_before_utc:%Y-%m-%d} to {cert.not_valid_after_utc:%Y-%m-%d} (UTC)",
