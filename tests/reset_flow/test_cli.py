@@ -71,4 +71,3 @@ def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) 
     finally:
         process.terminate()
         process.wait(timeout=10)
-
