@@ -31,9 +31,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.hashes import SHA1, SHA256
 
-from readers.errors import JpkiResetError
 from readers.jpki import PinKind
-from reset_flow.errors import OperatorInputRefused
+from reset_flow.errors import OperatorInputRefused, ServiceError
 from reset_flow.trust import IssuerAnchor, TrustAnchors, load_certificate
 
 APP_NAME = "jpki-reset"
@@ -47,8 +46,9 @@ def default_trust_store() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
-class TrustStoreInvalid(JpkiResetError):
-    """A trust store file cannot be read as this program wrote it."""
+class TrustStoreInvalid(ServiceError):
+    """A trust store file cannot be read as this program wrote it: the service is not configured
+    right, so it serves no card rather than a guess."""
 
     code = "trust-store-invalid"
 
