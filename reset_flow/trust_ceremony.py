@@ -11,13 +11,13 @@ whose fingerprints are shown the same way). No PIN is involved: nothing here spe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.hashes import SHA1, SHA256
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from readers.errors import FileNotFound, NotAMyNumberCard
 from readers.jpki import CardKind, CertificateKind, JpkiCard, PinKind
@@ -66,9 +66,6 @@ class AnchorCandidate:
     def confirmed_by(self, typed: str) -> bool:
         return bool(typed.strip()) and normalised_fingerprint(typed) == self.confirmation
 
-    def valid_at(self, now: datetime) -> bool:
-        return self.certificate.not_valid_before_utc <= now <= self.certificate.not_valid_after_utc
-
 
 async def candidates_on_card(card: JpkiCard, reader_name: str) -> list[AnchorCandidate]:
     """The CA certificates a My Number Card carries, read without any PIN."""
@@ -94,8 +91,6 @@ def candidate_from_file(path: Path, purpose: PinKind) -> AnchorCandidate:
         raise AnchorRefused("anchor-unreadable", f"cannot read {path}: {error.strerror}") from None
     except ValueError:
         raise AnchorRefused("anchor-malformed", f"{path} is not an X.509 certificate (PEM or DER)") from None
-    from cryptography.hazmat.primitives.serialization import Encoding
-
     return AnchorCandidate(purpose, cert.public_bytes(Encoding.DER), f"file {path}", from_file=True)
 
 

@@ -186,10 +186,10 @@ def list_text(store: TrustStore, now: datetime) -> str:
     if not anchors:
         lines.append("  No issuer is trusted: services on this store refuse every card.")
         lines.append("  Add one with: jpki-reset trust add --reader SPEC  (or --file CA --purpose auth|sign)")
+    from reset_flow.trust import grouped_hex
+
     for anchor in anchors:
         cert = anchor.certificate
-        from reset_flow.trust import grouped_hex
-
         lines += [
             f"{_PURPOSE[anchor.purpose.value]}: {cert.subject.rfc4514_string()}",
             f"  SHA-256:  {grouped_hex(anchor.sha256)}",
