@@ -6,7 +6,7 @@ command-line flags override the file:
 
     server = "http://townhall:8765"       # the shared service (default: the embedded one)
     token_file = "~/.config/jpki-reset/token"   # this terminal's token for ``server``
-    trust_store = "/srv/jpki-reset/trust"  # default: "trust" beside this file
+    trust_store = "/srv/jpki-reset/trust"  # default: "trust" in the config directory
     language = "ja"                        # ja | en (default: the locale)
     training = false                       # true: training mode whatever the reader
 
