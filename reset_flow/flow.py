@@ -41,7 +41,7 @@ from reset_flow.states import (
     ServiceUnavailable,
     Terminal,
 )
-from reset_flow.triage import Reason, ReasonCode, RevocationCheck
+from reset_flow.triage import IssuerCheck, Reason, ReasonCode, RevocationCheck
 
 Action = Callable[[], Awaitable[FlowState]]
 
@@ -64,14 +64,16 @@ class ResetFlow:
         clock: Clock,
         *,
         revocation: RevocationCheck | None = None,
+        issuer: IssuerCheck | None = None,
         new_key: Callable[[], str] | None = None,
-        issuer: IssuerCommandsFor | None = None,
+        issuer_commands: IssuerCommandsFor | None = None,
     ) -> None:
         self.session = CardSession(reader)
-        self.issuer = issuer  # the issuer's reset commands, where this terminal holds them
+        self.issuer_commands = issuer_commands  # the issuer's reset commands, where this terminal holds them
         self.service = service
         self.clock = clock
         self.revocation = revocation
+        self.issuer = issuer  # does the service trust the card's issuer? (None: unknown here)
         self._new_key = new_key or (lambda: uuid.uuid4().hex)
         self.state: FlowState = NotStarted()
         self.reset: PinKind | None = None  # the PIN being reset, once known

@@ -39,7 +39,7 @@ from readers.jpki_applet import (
 )
 from readers.training_card.card_info_files import attribute_record, individual_number_record
 from readers.training_card.foreign import foreign_answer
-from readers.training_card.pki import training_pki
+from readers.training_card.pki import CardCredentials, IssuedCard, training_pki
 from readers.training_card.profiles import CardKind, PinSetup, Profile, get_profile
 from readers.training_card.reset_protocol import CHALLENGE_LENGTH, card_key, reset_cryptogram
 from readers.training_card.signing import RawSigner
@@ -81,19 +81,22 @@ class Session:
 class TrainingCard:
     """One emulated My Number Card, personalised from a training profile."""
 
-    def __init__(self, profile: Profile | str = "adult") -> None:
+    def __init__(self, profile: Profile | str = "adult", *, issued: IssuedCard | None = None) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
         self.atr = self.profile.atr
         self.session = Session()
         self.files: dict[bytes, dict[int, bytes]] = {}
         self.pins: dict[int, PinState] = {}
         self.keys: dict[int, Key] = {}
+        self._reset_key: bytes | None = None
         if self.profile.kind is CardKind.JPKI:
-            self._personalise()
+            self._personalise(issued)
 
-    def _personalise(self) -> None:
+    def _personalise(self, issued: IssuedCard | None) -> None:
         pki = training_pki()
-        creds = pki.cards[self.profile.name]
+        creds: CardCredentials | IssuedCard = issued or pki.cards[self.profile.name]
+        auth_ca = issued.auth_ca_certificate if issued else pki.auth_ca_certificate
+        sign_ca = issued.sign_ca_certificate if issued else pki.sign_ca_certificate
         setups = self.profile.pins()
         self.pins = {
             EF_AUTH_PIN: PinState.of(setups["auth"]),
@@ -107,12 +110,14 @@ class TrainingCard:
             EF_TOKEN_INFO: token,
             EF_CERT_AVAILABILITY: bytes.fromhex("8F8F00" if has_sign else "008F00"),
             EF_AUTH_CERT: creds.auth_certificate,
-            EF_AUTH_CA: pki.auth_ca_certificate,
+            EF_AUTH_CA: auth_ca,
         }
         self.keys = {EF_AUTH_KEY: Key(RawSigner(lambda: creds.auth_key), EF_AUTH_PIN)}
         if has_sign:
+            assert creds.sign_certificate is not None
             jpki_files[EF_SIGN_CERT] = creds.sign_certificate
-            jpki_files[EF_SIGN_CA] = pki.sign_ca_certificate
+            if sign_ca is not None:
+                jpki_files[EF_SIGN_CA] = sign_ca
             self.keys[EF_SIGN_KEY] = Key(RawSigner(lambda: creds.sign_key), EF_SIGN_PIN)
         card_info = {
             EF_KENMEN_NUMBER: individual_number_record(),
@@ -138,7 +143,10 @@ class TrainingCard:
             (AID_KENMEN, EF_KENMEN_NUMBER): EF_KENMEN_PIN,
             (AID_KENMEN, EF_KENMEN_ATTRIBUTES): EF_KENMEN_PIN,
         }
-        self._reset_key = card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        # Another issuer's card holds that issuer's key, not the training authority's.
+        self._reset_key = (
+            None if issued else card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        )
 
     # --- power ------------------------------------------------------------------------------
 
@@ -289,6 +297,8 @@ class TrainingCard:
         found = self._current_pin()
         if challenge is None or found is None:
             return Response(b"", 0x6985)
+        if self._reset_key is None:
+            return Response(b"", 0x6300)  # no key of ours can authenticate to another issuer's card
         fid, _ = found
         expected = reset_cryptogram(self._reset_key, challenge, fid)
         if not hmac_equal(c.data, expected):

@@ -33,8 +33,14 @@ def _new_key() -> rsa.RSAPrivateKey:
 
 
 def _ca(common_name: str, key: rsa.RSAPrivateKey) -> x509.Certificate:
-    name = _name(C="JP", O=_ORG, CN=common_name)
     start = datetime(2018, 1, 1, tzinfo=UTC)
+    return ca_certificate(_name(C="JP", O=_ORG, CN=common_name), key, start, start + timedelta(days=365 * 20))
+
+
+def ca_certificate(
+    name: x509.Name, key: rsa.RSAPrivateKey, start: datetime, end: datetime
+) -> x509.Certificate:
+    """A self-signed CA certificate as the JPKI CAs are made (tests make other issuers with it)."""
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -42,7 +48,7 @@ def _ca(common_name: str, key: rsa.RSAPrivateKey) -> x509.Certificate:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * 20))
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False),

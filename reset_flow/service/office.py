@@ -35,7 +35,7 @@ from reset_flow.service.store import (
     StoredResult,
     StoreTransaction,
 )
-from reset_flow.trust import CertificateRefused, TrustAnchors, training_trust, verify_signature
+from reset_flow.trust import CertificateRefused, TrustAnchors, verify_signature
 
 CHALLENGE_LIFE = timedelta(minutes=2)
 
@@ -51,7 +51,7 @@ class Refusal(Exception):
 @dataclass
 class ServiceSettings:
     clock: Clock = field(default_factory=SystemClock)
-    trust: TrustAnchors = field(default_factory=training_trust)
+    trust: TrustAnchors = field(default_factory=lambda: TrustAnchors(()))  # nothing trusted unless given
     window: KioskWindow = KIOSK_WINDOW
     challenge_life: timedelta = CHALLENGE_LIFE
     # The issuer's authority for the anchors marked resettable (the training issuer's, given in
@@ -61,6 +61,9 @@ class ServiceSettings:
     def __post_init__(self) -> None:
         if self.clock.training and not self.trust.training:
             raise TrainingClockRefused("the service's clock can be set only in training mode")
+        if self.clock.training and self.trust.real_issuers:
+            # A moved clock would let a resident's card be judged at a time of someone's choosing.
+            raise TrainingClockRefused("the service's clock cannot be set while a real issuer is trusted")
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class ReservationOffice:
             "kiosk_open": window.is_open(now),
             "next_opening": window.next_opening(now),
             "training_clock": self.settings.clock.training,
+            "training": self.settings.trust.training,
         }
 
     # --- step 1 ---------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ async def test_both_steps_under_every_reading(
     await one.choose_pin(reset)
     await one.confirm_identity()
     assert isinstance(await one.enter_pin(PROOF_PIN[reset]), ReservationMade)
-    two = Step2(reader, service, clock, issuer=TrainingIssuer)
+    two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     await two.start()
     await two.enter_pin(PROOF_PIN[reset])
     done = await two.enter_new_pin(NEW_PIN[reset], NEW_PIN[reset])
@@ -92,7 +92,7 @@ async def test_step2_uses_the_last_try_only_after_the_confirmation_event(
     await one.enter_pin(PROOF_PIN[PinKind.SIGN])
     reader.card.pins[EF_AUTH_PIN].tries_left = 1  # two wrong tries elsewhere since step 1
     before = sum(is_verify_with_pin(c) for c in reader.sent)
-    two = Step2(reader, service, clock, issuer=TrainingIssuer)
+    two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     asked = await two.start()
     assert isinstance(asked, NeedPin) and asked.last_try
     assert isinstance(await two.enter_pin(PROOF_PIN[PinKind.SIGN]), ConfirmLastTry)

@@ -46,13 +46,13 @@ async def test_full_reset_through_uvicorn(served: Served, profile: str, reset: P
         assert (await service.service_time()).training_clock
         reader = WatchedReader(profile)
         await reserve(reader, service, clock, reset)
-        flow = Step2(reader, service, clock, issuer=TrainingIssuer)
+        flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
         assert isinstance(await flow.start(), NeedPin)
         await flow.enter_pin(PROOF_PIN[reset])
         done = await flow.enter_new_pin(NEW_PIN[reset], NEW_PIN[reset])
         assert done == ResetDone(reset, reset.max_tries, reset.max_tries, recorded=True)
         assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
-        assert await Step2(reader, service, clock, issuer=TrainingIssuer).start() == NoReservation()
+        assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_fifty_concurrent_completions_one_wins(served: Served) -> None:

@@ -30,7 +30,8 @@ from reset_flow.states import (
 )
 from reset_flow.step2 import Step2
 from reset_flow.triage import ReasonCode
-from reset_flow.trust import TrustAnchors, training_trust
+from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.reset_flow.conftest import NEW_PIN, OPEN_MORNING, PROOF_PIN, WatchedReader, flaky_service, reserve
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
@@ -56,7 +57,7 @@ async def at_new_pin(reader: WatchedReader, service: ReservationClient, clock: F
     made = await reserve(reader, service, clock, SIGN)
     if after is not None:
         after()
-    flow = Step2(reader, service, clock, issuer=TrainingIssuer)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     await flow.start()
     assert isinstance(await flow.enter_pin(PROOF_PIN[SIGN]), NeedNewPin)
     return made, flow
@@ -69,7 +70,7 @@ async def test_full_reset_in_process(profile: str, reset: PinKind, service: Rese
     reader = WatchedReader(profile)
     made = await reserve(reader, service, clock, reset)
     clock.advance(timedelta(hours=3))
-    flow = Step2(reader, service, clock, issuer=TrainingIssuer)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     asked = await flow.start()
     assert isinstance(asked, NeedPin) and asked.reset is reset
     new_pin = await flow.enter_pin(PROOF_PIN[reset])
@@ -79,12 +80,12 @@ async def test_full_reset_in_process(profile: str, reset: PinKind, service: Rese
     assert reader.tries(PIN_FILE[reset]) == reset.max_tries
     assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
     # The reservation is used up: the same card finds nothing to do.
-    assert await Step2(reader, service, clock, issuer=TrainingIssuer).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_no_reservation_no_pin(service: ReservationClient, clock: FixedClock) -> None:
     reader = WatchedReader("adult")
-    assert await Step2(reader, service, clock, issuer=TrainingIssuer).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
     assert reader.count(0x20, with_data=True) == 0
 
 
@@ -99,7 +100,7 @@ async def test_kiosk_window_by_the_service_clock(hour, minute, second, is_open, 
     if moment < OPEN_MORNING:
         moment += timedelta(days=1)  # the next morning, still within the 24 h
     clock.set(moment)
-    state = await Step2(reader, service, clock, issuer=TrainingIssuer).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     if is_open:
         assert isinstance(state, NeedPin)
     else:
@@ -128,7 +129,7 @@ async def test_reservation_life_by_the_service_clock(after, expired, service, cl
     reader = WatchedReader("sign-blocked")
     made = await reserve(reader, service, clock, SIGN)
     clock.advance(after)
-    state = await Step2(reader, service, clock, issuer=TrainingIssuer).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     if expired:
         assert state == ReservationExpired(SIGN, made.deadline)
     else:
@@ -168,7 +169,7 @@ async def test_two_reservations_one_card(service: ReservationClient, clock: Fixe
     reader = WatchedReader("adult")
     await reserve(reader, service, clock, SIGN)
     await reserve(reader, service, clock, AUTH)
-    flow = Step2(reader, service, clock, issuer=TrainingIssuer)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     choose = await flow.start()
     assert choose == ChooseReservation((SIGN, AUTH))
     asked = await flow.choose_reservation(AUTH)
@@ -185,7 +186,7 @@ async def test_proof_pin_blocked_since_step_one(service: ReservationClient, cloc
             await card.verify(AUTH, Pin("9999"), confirm_last_try=attempt == 2)
         assert attempt == 2 or isinstance(raised.value, WrongPin)
     await reader.disconnect()
-    state = await Step2(reader, service, clock, issuer=TrainingIssuer).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     assert isinstance(state, GoToWindow)
     assert [r.code for r in state.reasons] == [ReasonCode.AUTH_PIN_BLOCKED]
 
@@ -209,7 +210,7 @@ async def test_card_lifted_after_the_reset_is_not_reset_twice(
     done = await flow.resume()
     assert done == ResetDone(SIGN, 5, 5, recorded=True)
     assert reader.count(0x2C) == 1
-    assert await Step2(reader, service, clock, issuer=TrainingIssuer).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_completion_unanswered_then_recorded(tmp_path: Path, clock: FixedClock) -> None:

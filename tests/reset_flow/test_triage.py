@@ -16,7 +16,7 @@ from readers.pin import Pin
 from readers.training_card.profiles import SIGN_PIN
 from reset_flow.clock import JST
 from reset_flow.triage import ReasonCode, Verdict, triage, triage_json
-from reset_flow.trust import training_trust
+from reset_flow.trust_setup import training_trust
 
 R = ReasonCode
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=JST)

@@ -13,7 +13,8 @@ from readers.emulated import EmulatedReader
 from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from reset_flow.clock import FixedClock
-from reset_flow.trust import TrustAnchors, training_trust
+from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.tui.driving import embedded_service, make_app, press, settle, shows, walk
 from tui.screens.start import StartScreen
 

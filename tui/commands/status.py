@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from readers.spec import DEFAULT_SPEC
 from tui.commands.prompt import ask_pin, last_try_prompt
@@ -17,6 +18,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
     )
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
     status.add_argument(
         "--ask-sign-pin",
         action="store_true",
@@ -37,7 +39,7 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         await reader.disconnect()
     data = report_json(report)
-    extend = _triage_extension()
+    extend = _triage_extension(args)
     if extend is not None:
         data["triage"] = extend(report)
     if args.json:
@@ -53,15 +55,22 @@ async def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _triage_extension() -> Callable[[object], dict[str, object]] | None:
-    """The reset rules' verdict at this moment, revocation checked against the training CRL."""
+def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, object]] | None:
+    """The reset rules' verdict at this moment, by what this terminal trusts: the training CAs for
+    a training card or a recording (or in training mode), else the trust store's issuers."""
     from datetime import UTC, datetime
 
+    from reset_flow.config import load_config
     from reset_flow.triage import triage_json
-    from reset_flow.trust import training_trust
+    from reset_flow.trust_setup import open_trust_store, terminal_trust
 
+    config = load_config(getattr(args, "config", None))
+    training = config.training if args.training is None else args.training
+    training = training or args.reader.startswith(("training:", "replay:"))
+    store = open_trust_store(args.trust_store or config.trust_store_folder)
+    trust = terminal_trust(store, training=training)
     now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
-    return lambda report: triage_json(report, now, training_trust().revocation_of)  # type: ignore[arg-type]
+    return lambda report: triage_json(report, now, trust.revocation_of, trust.trusts_issuer_of)  # type: ignore[arg-type]
 
 
 def status_text(data: dict, reader_name: str) -> str:

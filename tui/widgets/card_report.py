@@ -54,6 +54,8 @@ def verdict_line(verdict: Triage) -> tuple[str, dict[str, object]]:
     """The verdict's catalog key and values: which PINs the kiosk path can reset, or the window."""
     if verdict.verdict is Verdict.WINDOW:
         return "check.verdict.window", {}
+    if verdict.verdict is Verdict.ISSUER_NOT_TRUSTED:
+        return "check.verdict.issuer-not-trusted", {}
     return "check.verdict.kiosk", {"pins": Inline(f"pin.label.{pin.value}" for pin in verdict.kiosk_pins)}
 
 
