@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from readers.card_identity import card_identity
 from readers.jpki import PinKind
-from readers.training_card.reset_protocol import card_identity
 from reset_flow.client import Proof, ReservationClient
 from reset_flow.clock import SystemClock
 from reset_flow.errors import ServiceRefused
