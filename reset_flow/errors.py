@@ -61,3 +61,10 @@ class ServiceNotConfigured(ServiceError):
     """The way to the service is incomplete (for example ``--server`` without a terminal token)."""
 
     code = "service-not-configured"
+
+
+class OperatorInputRefused(JpkiResetError):
+    """What an operator gave (a config file, a trust anchor, a typed confirmation) cannot be used.
+    The command line exits 2 (usage), as for a bad option."""
+
+    code = "operator-input-refused"

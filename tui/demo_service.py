@@ -44,7 +44,9 @@ class ScriptedChallenges(ReservationClient):
 
 def demo_service(folder: Path, clock: Clock, seed: str) -> ReservationClient:
     """The embedded service on ``folder`` (a fresh one per demo), challenges drawn from ``seed``."""
-    app, token = embedded_app(folder, clock=clock)
+    from reset_flow.trust_setup import training_trust
+
+    app, token = embedded_app(folder, clock=clock, trust=training_trust())  # a demo is training
     store = SqliteStore(folder / DATABASE_NAME)
     with store.reading() as tx:
         terminal = tx.terminal_for(token_sha256(token))

@@ -33,6 +33,7 @@ from reset_flow.service.schemas import (
     ServiceTimeBody,
 )
 from reset_flow.service.store import ReservationStore
+from reset_flow.service.training_mark import TrainingMark
 
 __all__ = ["ServiceSettings", "build_app"]
 
@@ -72,6 +73,8 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         description="Challenges, reservations (step 1), reset authorisations and completions (step 2).",
     )
     app.state.office = office
+    if settings.trust.training:
+        app.add_middleware(TrainingMark)  # every answer says TRAINING
 
     @app.exception_handler(Refusal)
     async def refused(request: Request, refusal: Refusal) -> JSONResponse:

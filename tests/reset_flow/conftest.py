@@ -20,6 +20,7 @@ from reset_flow.embedded import embedded_app, embedded_client
 from reset_flow.states import ReservationMade
 from reset_flow.step1 import Step1
 from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 
 # Inside both the kiosk window and the training certificates' validity.
 OPEN_MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
@@ -34,7 +35,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def service(tmp_path: Path, clock: FixedClock) -> AsyncIterator[ReservationClient]:
-    client = embedded_client(tmp_path / "data", clock=clock)
+    client = embedded_client(tmp_path / "data", clock=clock, trust=training_trust())
     yield client
     await client.aclose()
 
@@ -65,7 +66,7 @@ class FlakyTransport(httpx.AsyncBaseTransport):
 def flaky_service(
     folder: Path, clock: FixedClock, *, trust: TrustAnchors | None = None, attempts: int = 2
 ) -> tuple[ReservationClient, FlakyTransport]:
-    app, token = embedded_app(folder, clock=clock, trust=trust)
+    app, token = embedded_app(folder, clock=clock, trust=trust or training_trust())
     link = FlakyTransport(httpx.ASGITransport(app=app))
     http = httpx.AsyncClient(
         transport=link, base_url="http://test", headers={"Authorization": f"Bearer {token}"}

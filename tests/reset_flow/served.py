@@ -48,12 +48,18 @@ class Served:
                 self.kill()
 
 
-def serve(database: Path, *, training_at: datetime | None = None, log_level: str = "warning") -> Served:
+def serve(
+    database: Path,
+    *,
+    training_at: datetime | None = None,
+    log_level: str = "warning",
+    options: tuple[str, ...] = ("--training",),  # the training cards of most tests need it
+) -> Served:
     """Start the service on a free loopback port with a known terminal token; wait until it answers."""
     SqliteStore(database).ensure_terminal("tests", TOKEN, SystemClock().now())
     port = free_port()
     command = [sys.executable, "-m", "tui.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--db", str(database), "--log-level", log_level]
+    command += ["--db", str(database), "--log-level", log_level, *options]
     if training_at is not None:
         command += ["--training-at", training_at.isoformat()]
     log = database.with_suffix(".log")

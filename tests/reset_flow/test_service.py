@@ -25,6 +25,7 @@ from reset_flow.proof import ProofPurpose
 from reset_flow.service.office import ServiceSettings
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
 RESERVE = ProofPurpose.RESERVATION
@@ -53,7 +54,7 @@ async def authorise(service: ReservationClient, prover: TrainingProver, reservat
 
 
 async def test_terminals_need_a_token(tmp_path: Path, clock: FixedClock) -> None:
-    app, _ = embedded_app(tmp_path, clock=clock)
+    app, _ = embedded_app(tmp_path, clock=clock, trust=training_trust())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         assert (await http.get("/health")).json() == {"status": "ok"}
         for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eDp5"}):
@@ -260,7 +261,7 @@ async def test_lookup_says_expired(service: ReservationClient, clock: FixedClock
     ],
 )
 async def test_malformed_requests_get_codes(change, status, code, tmp_path: Path, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    app, token = embedded_app(tmp_path, clock=clock)
+    app, token = embedded_app(tmp_path, clock=clock, trust=training_trust())
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
@@ -310,7 +311,7 @@ async def test_training_clock_only_in_training_mode(tmp_path: Path) -> None:
         open_service(ServiceChoice(server="http://127.0.0.1:9", token="x"), TrainingClock(at))
     with pytest.raises(ServiceNotConfigured):
         open_service(ServiceChoice(server="http://127.0.0.1:9"))
-    client = open_service(ServiceChoice(data_dir=tmp_path), TrainingClock(at))
+    client = open_service(ServiceChoice(data_dir=tmp_path, trust=training_trust()), TrainingClock(at))
     time = await client.service_time()
     assert time.training_clock and abs(time.now - at) < timedelta(minutes=1)
     await client.aclose()

@@ -7,10 +7,11 @@ from collections.abc import Awaitable
 from pathlib import Path
 
 from readers.jpki import PinKind
+from reset_flow.config import Config
 from tui.kiosk.app import KioskApp, KioskSettings
 from tui.kiosk.beforehand import reserve_beforehand
 from tui.kiosk.staff_code import StaffCode, ask_staff_code, read_staff_code_file
-from tui.launch import build_wizard
+from tui.launch import wizard_from
 from tui.wizard import Wizard
 
 DEFAULT_READER = "pcsc"  # a self-service terminal has a real reader; training cards are asked for
@@ -22,17 +23,20 @@ def staff_code_for(args: argparse.Namespace) -> StaffCode:
     return read_staff_code_file(path) if path is not None else ask_staff_code()
 
 
-def kiosk_wizard(args: argparse.Namespace) -> Wizard:
-    """The wizard of ``--reader``, ``--server`` and ``--at`` (checked before a staff code is asked)."""
-    reader = getattr(args, "reader", None) or DEFAULT_READER
-    return build_wizard(reader, getattr(args, "server", None), getattr(args, "at", None))
+def kiosk_wizard(args: argparse.Namespace) -> tuple[Wizard, Config]:
+    """The wizard of ``--reader``, ``--server``, ``--at`` and the config file (checked before a
+    staff code is asked)."""
+    return wizard_from(args, getattr(args, "reader", None) or DEFAULT_READER)
 
 
-def build_kiosk(args: argparse.Namespace, staff_code: StaffCode, wizard: Wizard | None = None) -> KioskApp:
+def build_kiosk(
+    args: argparse.Namespace, staff_code: StaffCode, made: tuple[Wizard, Config] | None = None
+) -> KioskApp:
     """The app ``jpki-reset kiosk [--reader SPEC] [--server URL] [--lang ja|en] ...`` runs."""
     settings = KioskSettings(idle_seconds=args.idle)
-    wizard = wizard or kiosk_wizard(args)
-    return KioskApp(wizard, lang=getattr(args, "lang", None), settings=settings, staff_code=staff_code)
+    wizard, config = made or kiosk_wizard(args)
+    lang = getattr(args, "lang", None) or config.language
+    return KioskApp(wizard, lang=lang, settings=settings, staff_code=staff_code)
 
 
 def kiosk_demo_app(wizard: Wizard, setup: tuple[str, PinKind], *, lang: str | None) -> KioskApp:
@@ -47,5 +51,5 @@ def kiosk_demo_app(wizard: Wizard, setup: tuple[str, PinKind], *, lang: str | No
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    wizard = kiosk_wizard(args)
-    return build_kiosk(args, staff_code_for(args), wizard).run() or 0
+    made = kiosk_wizard(args)
+    return build_kiosk(args, staff_code_for(args), made).run() or 0

@@ -16,7 +16,6 @@ from reset_flow import states as st
 from tui.errors import Explanation
 from tui.idle import IdleLimits
 from tui.screens.flow_work import FlowCall, FlowScreen
-from tui.widgets.banner import Banner
 from tui.widgets.say import Say
 
 if TYPE_CHECKING:
@@ -42,18 +41,13 @@ class KioskScreen(FlowScreen, inherit_bindings=False):
         return cast(KioskApp, self.app)
 
     def compose(self) -> ComposeResult:
-        yield Banner(id="training-banner", classes="banner")
+        # The banners (DEMO, TRAINING, the training clock) come from the wizard's screens.
         yield from super().compose()
         yield Say(id="staff", classes="staff")
 
     def for_staff(self, key: str = "", **values: object) -> None:
         """The small line with codes, for staff who come to help (empty ``key``: none)."""
         self.query_one("#staff", Say).show(key, **values)
-
-    def refresh_banners(self) -> None:
-        super().refresh_banners()
-        training = self.query_one("#training-banner", Banner)
-        training.show("kiosk.training") if self.wizard.training else training.clear()
 
     # Progress in words (a resident has no use for a count of card commands).
     def run_flow(self, call: FlowCall) -> None:
