@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from tests.tui.driving import press, settle, shows
 from tests.tui.kiosk_driving import STAFF_CODE, Kiosk
@@ -44,7 +44,7 @@ async def test_the_whole_step_2_by_keys_resets_the_signing_pin(tmp_path: Path, l
         assert isinstance(app.screen, KioskStartScreen)
     kiosk.reader.insert_card()
     await kiosk.reader.connect()
-    await JpkiCard(kiosk.reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, set upper
+    await JpkiSession.on(kiosk.reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, set upper
 
 
 async def test_step_2_for_the_user_authentication_pin_asks_for_the_signing_pin(tmp_path: Path) -> None:

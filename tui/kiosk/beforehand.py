@@ -13,7 +13,7 @@ from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.states import FlowState
 from reset_flow.step1 import Step1
-from reset_flow.trust import training_trust
+from reset_flow.trust_setup import training_trust
 
 _PROOF = {PinKind.SIGN: AUTH_PIN, PinKind.AUTH: SIGN_PIN}
 
