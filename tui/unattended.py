@@ -74,18 +74,23 @@ class UnattendedPins(_Base):
                 self._pin_warning = StillThereScreen("idle.staff", phase.seconds_left)
                 self.push_screen(self._pin_warning)
 
-    async def clear_unattended_pins(self) -> None:
-        """Empty every PIN entry, stop the task, back to the start, and say why."""
+    async def drop_the_task(self) -> None:
+        """Empty every PIN entry first, take down every screen above the start (their card work
+        cancelled), and cancel the flow, which drops a PIN it held."""
         for screen in self.screen_stack:
             for field in screen.query(PinInput):
                 field.value = ""
         flow, self.wizard.flow = self.wizard.flow, None
-        while len(self.screen_stack) > 1:  # the start screen forgets the task when it is back
+        while len(self.screen_stack) > 1:
             self.workers.cancel_node(self.screen)
             await self.pop_screen()
         with contextlib.suppress(JpkiResetError):
             if flow is not None:
                 await flow.cancel()
+
+    async def clear_unattended_pins(self) -> None:
+        """Empty every PIN entry, stop the task, back to the start, and say why."""
+        await self.drop_the_task()  # the start screen forgets the task when it is back
         minutes = max(1, round(self.pin_idle_seconds / 60))  # the quiet time before the warning
         self._pin_warning = StillThereScreen("idle.staff", 0)
         await self.push_screen(self._pin_warning)

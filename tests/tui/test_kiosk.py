@@ -241,3 +241,23 @@ async def test_reservations_for_both_pins_let_the_resident_choose(tmp_path: Path
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, KioskProofPinScreen)
         assert shows(app, "Type your signing PIN (6 to 16 letters and digits).")
+
+
+async def test_an_ended_reservation_and_a_locked_pin_each_say_what_to_do(tmp_path: Path) -> None:
+    kiosk = Kiosk(tmp_path, lang="ja")
+    await kiosk.reserve()
+    kiosk.service_clock.set(kiosk.service_clock.now().replace(day=2, minute=5))  # 24 h and 5 min later
+    app = kiosk.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        assert shows(app, "期限切れ：署名用電子証明書の暗証番号の事前予約は2026-04-0210:00")
+        await press(pilot, "enter", "f2")
+        await kiosk.reserve()  # step 1 again: then three wrong PINs lock it
+        await press(pilot, "enter")
+        for _ in range(3):
+            await press(pilot, *"9999", "enter")
+        assert shows(app, "Last try")  # the third is asked first
+        await press(pilot, "y")
+        assert isinstance(app.screen, KioskEndScreen)
+        assert shows(app, "LOCKED: your user-authentication PIN is locked.")
+        assert shows(app, "Please go to the office of the city where your residence is registered")

@@ -32,7 +32,6 @@ from tui.kiosk.start import KioskStartScreen
 from tui.screens.help import HelpScreen
 from tui.screens.still_there import StillThereScreen
 from tui.themes import DEFAULT_THEME
-from tui.widgets.pin_input import PinInput
 from tui.wizard import Wizard
 
 _HERE = Path(__file__).resolve().parent
@@ -222,16 +221,8 @@ class KioskApp(ResetApp, inherit_bindings=False):
             return
         self._clearing = True
         try:
-            for screen in self.screen_stack:
-                for field in screen.query(PinInput):
-                    field.value = ""
-            flow, self.wizard.flow = self.wizard.flow, None
-            while len(self.screen_stack) > 1:
-                self.workers.cancel_node(self.screen)
-                await self.pop_screen()
+            await self.drop_the_task()
             with contextlib.suppress(JpkiResetError):
-                if flow is not None:
-                    await flow.cancel()
                 await self.wizard.close()
             self.wizard.reset_task()
             self.wizard.task = STEP2
