@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from textual.pilot import Pilot
 
 from readers.emulated import EmulatedReader
 from readers.jpki import PinKind
+from reset_flow import states as st
 from tests.tui.driving import GatedReader, press, settle
 from tests.tui.kiosk_driving import Kiosk
 from tests.tui.test_kiosk_clearing import LiftingReader
 from tui.kiosk.app import KioskApp
+from tui.kiosk.ending import KioskEndScreen
 from tui.kiosk.look import LARGE_TEXT_THEME
 from tui.themes import DEFAULT_THEME
 
@@ -67,6 +70,20 @@ async def _last_try(kiosk: Kiosk, pilot: Pilot) -> None:
     await press(pilot, "enter", *"1234", "enter")
 
 
+def ending(state: st.FlowState) -> Navigate:
+    """An ending shown as the flow would leave it (for endings a training card does not reach)."""
+
+    async def navigate(kiosk: Kiosk, pilot: Pilot) -> None:
+        await settle(pilot)
+        kiosk.app.show_session(KioskEndScreen(state))
+        await settle(pilot)
+
+    return navigate
+
+
+JST = timezone(timedelta(hours=9))
+
+
 @dataclass(frozen=True)
 class Shot:
     navigate: Navigate
@@ -92,6 +109,10 @@ SCREENS: dict[str, Shot] = {
     "closed": Shot(keys("enter"), at="2026-04-01T05:00:00+09:00"),
     "no-reservation": Shot(keys("enter", reserve=())),
     "window": Shot(_window),
+    "expired": Shot(ending(st.ReservationExpired(PinKind.SIGN, datetime(2026, 4, 1, 9, 30, tzinfo=JST)))),
+    "blocked": Shot(ending(st.PinBlocked(PinKind.AUTH, PinKind.SIGN))),
+    "stopped-real-card": Shot(ending(st.StoppedBeforeIssuerCommand(PinKind.SIGN, ("same-card",)))),
+    "problem": Shot(ending(st.ServiceRefusal("terminal-unknown"))),
 }
 
 
