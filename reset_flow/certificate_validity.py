@@ -24,6 +24,7 @@ class Revocation(StrEnum):
     GOOD = "good"  # checked against a revocation list of its issuer: not on it
     REVOKED = "revoked"
     UNKNOWN = "unknown"  # no list for its issuer (a real card against training anchors, ...)
+    MALFORMED = "malformed"  # the certificate does not decode: nothing can be checked
 
 
 def renewal_from(not_after: datetime) -> datetime:

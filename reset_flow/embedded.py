@@ -23,6 +23,8 @@ from reset_flow.trust import TrustAnchors
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from reset_flow.service.challenges import ChallengeSource
+
 APP_NAME = "jpki-reset"
 DATABASE_NAME = "reservations.sqlite3"
 TOKEN_ENV = "JPKI_RESET_TOKEN"
@@ -74,20 +76,28 @@ def embedded_client(data_dir: Path | None = None, *, clock: Clock | None = None)
 
 
 def embedded_app(
-    folder: Path, *, clock: Clock | None = None, trust: TrustAnchors | None = None
+    folder: Path,
+    *,
+    clock: Clock | None = None,
+    trust: TrustAnchors | None = None,
+    challenges: ChallengeSource | None = None,
 ) -> tuple[FastAPI, str]:
-    """The service app on ``folder``'s SQLite file, and this laptop's terminal token."""
+    """The service app on ``folder``'s SQLite file (created on first use), and this laptop's
+    terminal token. ``challenges``: another nonce source (the demo's scripted one)."""
     from reset_flow.service.app import build_app
-    from reset_flow.service.office import ServiceSettings
+    from reset_flow.service.office import ServiceLimits, ServiceSettings
     from reset_flow.service.sqlite_store import SqliteStore
 
-    folder.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(folder / DATABASE_NAME)
-    settings = ServiceSettings(clock=clock or SystemClock())
-    if trust is not None:
-        settings = ServiceSettings(clock=settings.clock, trust=trust)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    store = SqliteStore(folder / DATABASE_NAME, create=True)
+    chosen = {"trust": trust} if trust is not None else {}
+    settings = ServiceSettings(
+        clock=clock or SystemClock(), challenges=challenges, limits=ServiceLimits.off(), **chosen
+    )
     token = _embedded_token(folder, store, settings.clock)
-    return build_app(settings, store), token
+    app = build_app(settings, store)
+    app.state.office.prune()  # in-process there is no upkeep task: prune when the laptop opens it
+    return app, token
 
 
 def _embedded_token(folder: Path, store: ReservationStore, clock: Clock) -> str:

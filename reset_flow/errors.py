@@ -61,3 +61,21 @@ class ServiceNotConfigured(ServiceError):
     """The way to the service is incomplete (for example ``--server`` without a terminal token)."""
 
     code = "service-not-configured"
+
+
+class ServiceOptionInvalid(ServiceNotConfigured):
+    """A ``serve`` option has a value it cannot take (a usage error: exit code 2)."""
+
+    code = "option-invalid"
+
+
+class TerminalUnknown(ServiceError):
+    """No terminal of that name (``serve --revoke-terminal NAME``)."""
+
+    code = "terminal-unknown"
+
+
+class CannotListen(ServiceError):
+    """The service cannot listen where it was asked to (port in use, unknown host, no permission)."""
+
+    code = "cannot-listen"

@@ -10,12 +10,13 @@ from readers.errors import (
     ReaderSpecInvalid,
     RecordingInvalid,
 )
+from reset_flow.errors import ServiceOptionInvalid
 
 EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
 
 
 def exit_code_for(error: JpkiResetError) -> int:
-    if isinstance(error, ReaderSpecInvalid | RecordingInvalid):
+    if isinstance(error, ReaderSpecInvalid | RecordingInvalid | ServiceOptionInvalid):
         return EXIT_USAGE
     if isinstance(error, ReaderError):
         return EXIT_NO_CARD

@@ -1,22 +1,29 @@
 """The reservation service as a FastAPI app: the same app in-process (httpx ASGI transport) and on
 uvicorn (``jpki-reset serve``). Endpoints are plain ``def``: FastAPI runs them in its thread pool,
-where the SQLite store keeps one connection per thread.
+where the stores keep one connection per thread (SQLite) or a pool (PostgreSQL).
 
-Every refusal is a 4xx JSON ``{"code", "message", "details"}`` with a stable code; every error
-status is declared in the OpenAPI document.
+Every refusal is a 4xx JSON ``{"code", "message", "details"}`` with a stable code; a database that
+cannot be used is 503 ``storage-unavailable``. Every status is declared in the OpenAPI document.
+The token and the body size are checked before the body is read (``gate.Gate``).
 """
 
+import asyncio
 import base64
 import binascii
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from readers.jpki import PinKind
+from reset_flow.service.gate import Gate
 from reset_flow.service.office import ProofInput, Refusal, ReservationOffice, ServiceSettings
 from reset_flow.service.schemas import (
     AuditBody,
@@ -32,10 +39,13 @@ from reset_flow.service.schemas import (
     ReservationRequest,
     ServiceTimeBody,
 )
-from reset_flow.service.store import ReservationStore
+from reset_flow.service.store import DatabaseState, ReservationStore, Role, StorageUnavailable, TerminalRecord
 
 __all__ = ["ServiceSettings", "build_app"]
 
+MAINTENANCE_SECONDS = 30.0  # how often a served app prunes and probes its database
+_log = logging.getLogger("jpki_reset.service")
+# Declared for the OpenAPI document; the gate checks the token before the body is read.
 _bearer = HTTPBearer(auto_error=False, description="a terminal token")
 IdempotencyKey = Annotated[
     str | None,
@@ -48,36 +58,65 @@ IdempotencyKey = Annotated[
 ReservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
-def _terminal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> int:
-    office: ReservationOffice = request.app.state.office
-    return office.terminal(credentials.credentials if credentials else None)
+def _reader(request: Request, _: Annotated[object, Depends(_bearer)]) -> TerminalRecord:
+    return request.state.terminal  # put there by the gate
 
 
-Terminal = Annotated[int, Depends(_terminal)]
+def _terminal(reader: Annotated[TerminalRecord, Depends(_reader)]) -> int:
+    if reader.role is not Role.TERMINAL:
+        raise Refusal(
+            403, "terminal-role-needed", "an admin token reads the audit trail; proofs need a terminal's"
+        )
+    return reader.id
+
+
+Reader = Annotated[TerminalRecord, Depends(_reader)]  # any valid token
+Terminal = Annotated[int, Depends(_terminal)]  # a counter's terminal
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    described = {400: "bad input", 401: "no valid terminal token", 403: "proof refused", 404: "not found"}
-    described |= {409: "conflict", 410: "gone (expired)", 422: "invalid request"}
-    return {status: {"model": ErrorBody, "description": described[status]} for status in statuses}
+    described = {400: "bad input", 401: "no valid terminal token", 403: "refused", 404: "not found"}
+    described |= {409: "conflict", 410: "gone (expired)", 413: "body too large", 422: "invalid request"}
+    described |= {429: "too many requests (see Retry-After)", 503: "the database cannot be used now"}
+    statuses = (*statuses, 401, 413, 429, 503)
+    return {
+        status: {"model": ErrorBody, "description": described[status]} for status in sorted(set(statuses))
+    }
 
 
 def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     office = ReservationOffice(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        upkeep = asyncio.create_task(_maintain(office))
+        yield
+        upkeep.cancel()
+        with suppress(asyncio.CancelledError):
+            await upkeep
+
     app = FastAPI(
         title="jpki-reset reservation service",
         version="1",
         description="Challenges, reservations (step 1), reset authorisations and completions (step 2).",
+        lifespan=lifespan,
     )
     app.state.office = office
+    app.add_middleware(Gate, office=office)
 
     @app.exception_handler(Refusal)
     async def refused(request: Request, refusal: Refusal) -> JSONResponse:
         body = {"code": refusal.code, "message": refusal.message, "details": refusal.details}
-        headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if refusal.status == 401 else {}
+        if "retry_after" in refusal.details:
+            headers["Retry-After"] = str(max(1, round(refusal.details["retry_after"])))
         return JSONResponse(body, status_code=refusal.status, headers=headers)
+
+    @app.exception_handler(StorageUnavailable)
+    async def unavailable(request: Request, problem: StorageUnavailable) -> JSONResponse:
+        _log.warning("storage unavailable: %s", problem)
+        body = {"code": "storage-unavailable", "message": "the database cannot be used now", "details": {}}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -97,19 +136,23 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         codes = {404: "not-found", 405: "method-not-allowed"}
         code = codes.get(error.status_code, f"http-{error.status_code}")
         body = {"code": code, "message": str(error.detail), "details": {}}
-        return JSONResponse(body, status_code=error.status_code)
+        return JSONResponse(body, status_code=error.status_code, headers=getattr(error, "headers", None))
 
-    @app.get("/health", response_model=HealthBody, tags=["service"])
-    async def health() -> dict[str, Any]:
-        """The cheapest endpoint: no token, no database, no thread hop."""
-        return {"status": "ok"}
+    @app.get("/health", response_model=HealthBody, responses={503: {"model": HealthBody}}, tags=["service"])
+    async def health() -> JSONResponse:
+        """No token, no query: the database's state as the last operations and the periodic probe
+        found it (and, for SQLite, whether its file is still there). 503 when it cannot be used."""
+        state = store.state()
+        ok = state is DatabaseState.OK
+        body = {"status": "ok" if ok else "unavailable", "database": state.value}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/v1/time", response_model=ServiceTimeBody, responses=_errors(401), tags=["service"])
-    def time(_: Terminal) -> dict[str, Any]:
+    def time(_: Reader) -> dict[str, Any]:
         """The service's clock and the kiosk window by it."""
         return office.service_time()
 
-    @app.post("/v1/challenges", response_model=ChallengeBody, responses=_errors(401), tags=["proof"])
+    @app.post("/v1/challenges", response_model=ChallengeBody, responses=_errors(403), tags=["proof"])
     def challenge(terminal: Terminal) -> dict[str, Any]:
         """A single-use nonce for this terminal, valid for two minutes."""
         return office.new_challenge(terminal)
@@ -127,7 +170,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     @app.get(
         "/v1/cards/{card_identity}/reservations",
         response_model=CardReservationsBody,
-        responses=_errors(401, 422),
+        responses=_errors(403, 422),
         tags=["step 2"],
     )
     def card_reservations(
@@ -155,7 +198,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     @app.post(
         "/v1/reservations/{reservation_id}/completion",
         response_model=ReservationBody,
-        responses=_errors(401, 404, 409, 422),
+        responses=_errors(401, 403, 404, 409, 422),
         tags=["step 2"],
     )
     def complete(
@@ -166,14 +209,30 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
 
     @app.get("/v1/audit", response_model=AuditBody, responses=_errors(401, 422), tags=["service"])
     def audit(
-        _: Terminal,
+        reader: Reader,
         reservation_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> dict[str, Any]:
-        """The append-only audit trail (oldest first)."""
-        return {"entries": office.audit_entries(reservation_id, limit)}
+        """The append-only audit trail (oldest first): a terminal's own rows, or all for an admin token."""
+        return {"entries": office.audit_entries(reader, reservation_id, limit)}
 
     return app
+
+
+async def _maintain(office: ReservationOffice) -> None:
+    """Prune in small batches (each a short transaction, so requests interleave) and probe."""
+    while True:
+        await asyncio.sleep(MAINTENANCE_SECONDS)
+        try:
+            while await to_thread.run_sync(office.prune) >= 500:
+                await asyncio.sleep(0.05)
+        except StorageUnavailable as problem:
+            _log.warning("pruning skipped: %s", problem)
+        except Exception:  # the upkeep must outlive any one failure; the requests report their own
+            _log.exception("pruning failed")
+        state = await to_thread.run_sync(office.store.probe)
+        if state is not DatabaseState.OK:
+            _log.warning("the database does not take writes")
 
 
 def _proof(body: ProofBody) -> ProofInput:
