@@ -162,3 +162,25 @@ def test_revoking_a_terminal(tmp_path: Path) -> None:
     again = cli("serve", "--db", str(database), "--revoke-terminal", "lost-laptop")
     assert again.returncode == 5
     one_line_error(again, "terminal-unknown")
+
+
+def test_status_says_in_words_that_a_certificate_does_not_decode(tmp_path: Path) -> None:
+    from reset_flow.training_proof import TrainingProver
+    from tests.reset_flow.test_service_hardening import issuer_tag_changed
+
+    der = TrainingProver("adult").credentials.auth_certificate
+    spaced = lambda data: " ".join(f"{b:02X}" for b in data)  # noqa: E731
+    recording = (ROOT / "recordings" / "card-check-adult.jsonl").read_text()
+    start = spaced(der[:40])  # the certificate's first bytes, as the recording writes them
+    assert recording.count(start) == 1
+    mutated = recording.replace(spaced(der[:80]), spaced(issuer_tag_changed(der)[:80]))
+    assert mutated != recording
+    replay = tmp_path / "malformed-issuer.jsonl"
+    replay.write_text(mutated)
+    text = cli("status", "--reader", f"replay:{replay}")
+    assert text.returncode == 0, text.stderr
+    assert "Traceback" not in text.stderr
+    assert "Verdict: go to the municipal window" in text.stdout
+    assert "user-authentication certificate unreadable (it does not decode)" in text.stdout
+    data = cli("status", "--reader", f"replay:{replay}", "--json")
+    assert "auth-certificate-malformed" in [r["code"] for r in json.loads(data.stdout)["triage"]["reasons"]]

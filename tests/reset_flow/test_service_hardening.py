@@ -36,11 +36,13 @@ ADMIN = "auditor-token-0123456789abcdefgh"
 
 
 def issuer_tag_changed(der: bytes) -> bytes:
-    """The certificate with one byte of its issuer name changed so that the name does not decode
-    (a tag byte, as the red team's mutation did); the outer structure still parses."""
+    """The certificate with one tag byte of its issuer name changed (the first attribute's value
+    made an INTEGER): the certificate still loads, and its issuer fails only when it is read, the
+    red team's mutation that got a 500."""
     issuer = x509.load_der_x509_certificate(der).issuer.public_bytes()
-    at = der.find(issuer) + issuer.find(b"\x06")  # the first attribute's OID tag
-    return der[:at] + b"\x0c" + der[at + 1 :]
+    oid = der.find(issuer) + issuer.find(b"\x06")  # the first attribute's type: 06 len OID
+    at = oid + 2 + der[oid + 1]  # its value's tag
+    return der[:at] + b"\x02" + der[at + 1 :]
 
 
 def undecodable_key_usage() -> bytes:
