@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -74,9 +75,11 @@ def start_serve(
     port: int | None = None,
     extra: tuple[str, ...] = ("--proofs-per-minute", "0", "--challenges-per-minute", "0"),
     token: str | None = TOKEN,
+    tls: tuple[Path, Path] | None = None,
 ) -> ServeProcess:
     """Start the service on a loopback port with ``token`` registered; wait until it answers.
-    By default without proof limits: the callers drive bursts from one terminal."""
+    By default without proof limits: the callers drive bursts from one terminal. ``tls``: a
+    certificate and key to serve HTTPS with (the certificate is then what the wait trusts)."""
     if token is not None:
         register_token(database, token)
     port = port or free_port()
@@ -84,17 +87,21 @@ def start_serve(
     command += ["--db", str(database), "--log-level", log_level, *extra]
     if training_at is not None:
         command += ["--training-at", training_at.isoformat()]
+    if tls is not None:
+        command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
     with log.open("ab") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy()
         )
-    served = ServeProcess(process, f"http://127.0.0.1:{port}", str(database), log)
+    scheme = "https" if tls else "http"
+    verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=tls[0]) if tls else True
+    served = ServeProcess(process, f"{scheme}://127.0.0.1:{port}", str(database), log)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"jpki-reset serve exited: {log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(served.url + "/health", timeout=1).status_code == 200:
+            if httpx.get(served.url + "/health", timeout=1, verify=verify).status_code == 200:
                 return served
         except httpx.TransportError:
             time.sleep(0.1)

@@ -140,6 +140,7 @@ class SqliteStore:
         self.path = Path(path)
         self._local = threading.local()
         self._writer = threading.Lock()
+        self._opened: list[sqlite3.Connection] = []  # every thread's, for close()
         self._problem: str | None = None
         try:
             self._prepare_file(create)
@@ -191,6 +192,7 @@ class SqliteStore:
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys=ON")
             self._local.connection = connection
+            self._opened.append(connection)
         return connection
 
     # --- schema ---------------------------------------------------------------------------------
@@ -305,6 +307,8 @@ class SqliteStore:
             with suppress(sqlite3.Error):
                 connection.close()
             self._local.connection = None
+            with suppress(ValueError):
+                self._opened.remove(connection)
 
     # --- the rest of the interface ----------------------------------------------------------
 
@@ -331,7 +335,12 @@ class SqliteStore:
         return DatabaseState.OK
 
     def close(self) -> None:
-        self._forget_connection()
+        """Close every thread's connection (a thread that comes back opens a new one)."""
+        opened, self._opened = self._opened, []
+        for connection in opened:
+            with suppress(sqlite3.Error):
+                connection.close()
+        self._local = threading.local()
 
 
 def _statements(script: str) -> list[str]:
