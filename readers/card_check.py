@@ -79,7 +79,7 @@ async def check_card(card: JpkiCard, sign_pin: Pin | None = None) -> CardReport:
 
 
 def report_json(report: CardReport) -> dict[str, Any]:
-    """The ``status --json`` object of DESIGN.md (without ``triage``, which reset_flow adds)."""
+    """The ``status --json`` object of docs/readers.md (without ``triage``, which reset_flow adds)."""
 
     def when(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment else None

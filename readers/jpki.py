@@ -1,4 +1,4 @@
-"""The JPKI card client: speaks the applet of JPKI.md over any ``Reader``.
+"""The JPKI card client: speaks the applet of docs/protocol.md over any ``Reader``.
 
 Two promises hold for every caller:
 - a VERIFY is sent only when this session knows the tries left, they are above zero, and (on the
@@ -329,7 +329,7 @@ class JpkiCard:
             raise MalformedResponse(f"a signature of {len(signature)} bytes, not 256")
         return signature
 
-    # --- the training card's reset (JPKI.md, "The training card") ---------------------------
+    # --- the training card's reset (docs/training-cards.md) -----------------------------------
 
     async def get_challenge(self) -> bytes:
         command = Command(0x00, 0x84, 0x00, 0x00, le=8, name="GET CHALLENGE")

@@ -1,4 +1,4 @@
-"""Identifiers of the JPKI applet and its neighbours on the My Number Card (JPKI.md)."""
+"""Identifiers of the JPKI applet and its neighbours on the My Number Card (docs/protocol.md)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ EF_JUKI_PIN = 0x001C
 
 TOKEN_LABEL_LENGTH = 32
 
-# DER DigestInfo prefixes by hash name: the host hashes, the card pads and signs (JPKI.md, SIGN).
+# DER DigestInfo prefixes by hash name: the host hashes, the card pads and signs (docs/protocol.md).
 DIGEST_INFO_PREFIXES = {
     "sha256": bytes.fromhex("3031300D060960864801650304020105000420"),
     "sha384": bytes.fromhex("3041300D060960864801650304020205000430"),

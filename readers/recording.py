@@ -1,4 +1,4 @@
-"""The recording format (DESIGN.md): JSON Lines, a header, then APDUs, events and UI steps.
+"""The recording format (docs/recordings.md): JSON Lines, a header, then APDUs, events and UI steps.
 
 ``load_recording`` accepts a file only when every line is well formed and says which line is not
 and why otherwise; ``RecordingWriter`` writes one, redacting PIN data as it goes.

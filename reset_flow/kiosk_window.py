@@ -1,5 +1,5 @@
 """The kiosk window: step 2 runs only from 06:30 (open) to 23:00 (closed) Japan time, whatever
-zone the machine is set to. 06:30:00 is open; 23:00:00 is closed (RULES.md, inferred).
+zone the machine is set to. 06:30:00 is open; 23:00:00 is closed (docs/rules.md, our reading).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The PIN rules of RULES.md: formats with a reason code for every rejection, and which PIN proves
+"""The PIN rules of docs/rules.md: formats with a reason code for every rejection, and which PIN proves
 which reset. Pure functions over the typed text; nothing here talks to a card.
 """
 

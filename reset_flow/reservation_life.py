@@ -1,4 +1,4 @@
-"""A reservation lives 24 hours from the moment step 1 completes (RULES.md, step 1.6)."""
+"""A reservation lives 24 hours from the moment step 1 completes (docs/rules.md, step 1)."""
 
 from __future__ import annotations
 

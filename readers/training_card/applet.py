@@ -1,4 +1,4 @@
-"""The training card: a pure APDU state machine that answers as the JPKI applet does (JPKI.md).
+"""The training card: a pure APDU state machine that answers as the JPKI applet does (docs/protocol.md).
 
 ``TrainingCard.respond(command) -> response`` is all a bridge needs. PIN counters persist for the
 card's lifetime; selections, verified PINs, challenges and the issuer state last one power cycle.
@@ -175,7 +175,7 @@ class TrainingCard:
     def _pin_ap(self, fid: int) -> bytes:
         home = self.pin_home[fid]
         if home == AID_JUKI and self.session.ap == AID_JUKI_ALT:
-            return AID_JUKI_ALT  # both 住基 AIDs carry the same PIN (JPKI.md: [?])
+            return AID_JUKI_ALT  # both 住基 AIDs carry the same PIN (docs/protocol.md: uncertain)
         return home
 
     def _read_binary(self, c: Command) -> Response:

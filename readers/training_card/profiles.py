@@ -19,7 +19,7 @@ KENMEN_PIN = "1234"
 TOKEN_MY_NUMBER_CARD = "JPKIAPICCTOKEN2"
 TOKEN_JUKI_CARD = "JPKIAPICCTOKEN"
 
-# Contactless ATR as seen from an RC-S380 class reader (JPKI.md); the client never relies on it.
+# Contactless ATR as seen from an RC-S380 class reader (docs/protocol.md); the client never relies on it.
 TRAINING_ATR = bytes.fromhex("3B8880010000 05E0B381A1007F".replace(" ", ""))
 
 # Fixed validity windows keep the training PKI reproducible; regenerate it before 2031.
@@ -51,7 +51,7 @@ class Profile:
     extra: dict[str, str] = field(default_factory=dict)
 
     def pins(self) -> dict[str, PinSetup]:
-        """PIN setups keyed by the JPKI.md names: auth, sign, juki, kenmen."""
+        """PIN setups keyed by the client's PinKind names: auth, sign, juki, kenmen."""
         auth = AUTH_PIN if self.pins_set else None
         sign = SIGN_PIN if self.pins_set and self.has_sign_certificate else None
         return {

@@ -1,4 +1,4 @@
-"""The project's own reset protocol for training cards (JPKI.md, last section).
+"""The project's own reset protocol for training cards (docs/training-cards.md).
 
 Not J-LIS's: a real card's RESET RETRY COUNTER needs keys only the issuer holds. Here the reset
 authority and the training card share a per-card AES key derived from a training master key and

@@ -1,4 +1,4 @@
-"""The training card answers as JPKI.md says, to the byte."""
+"""The training card answers as docs/protocol.md says, to the byte."""
 
 import hashlib
 
