@@ -10,15 +10,17 @@ The token and the body size are checked before the body is read (``gate.Gate``).
 import asyncio
 import base64
 import binascii
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -58,11 +60,15 @@ IdempotencyKey = Annotated[
 ReservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
-def _reader(request: Request, _: Annotated[object, Depends(_bearer)]) -> TerminalRecord:
+# Dependencies and endpoints are ``async``: what touches the database runs in the thread pool
+# through one explicit hop (``to_thread``); everything else stays on the event loop.
+
+
+async def _reader(request: Request, _: Annotated[object, Depends(_bearer)]) -> TerminalRecord:
     return request.state.terminal  # put there by the gate
 
 
-def _terminal(reader: Annotated[TerminalRecord, Depends(_reader)]) -> int:
+async def _terminal(reader: Annotated[TerminalRecord, Depends(_reader)]) -> int:
     if reader.role is not Role.TERMINAL:
         raise Refusal(
             403, "terminal-role-needed", "an admin token reads the audit trail; proofs need a terminal's"
@@ -148,14 +154,14 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/v1/time", response_model=ServiceTimeBody, responses=_errors(401), tags=["service"])
-    def time(_: Reader) -> dict[str, Any]:
+    async def time(_: Reader) -> Response:
         """The service's clock and the kiosk window by it."""
-        return office.service_time()
+        return _json(office.service_time())
 
     @app.post("/v1/challenges", response_model=ChallengeBody, responses=_errors(403), tags=["proof"])
-    def challenge(terminal: Terminal) -> dict[str, Any]:
-        """A single-use nonce for this terminal, valid for two minutes."""
-        return office.new_challenge(terminal)
+    async def challenge(terminal: Terminal) -> Response:
+        """A single-use nonce for this terminal, valid for two minutes (signed, not stored)."""
+        return _json(office.new_challenge(terminal))
 
     @app.post(
         "/v1/reservations",
@@ -163,9 +169,11 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         responses=_errors(400, 401, 403, 404, 409, 410, 422),
         tags=["step 1"],
     )
-    def reserve(body: ReservationRequest, terminal: Terminal, key: IdempotencyKey = None) -> dict[str, Any]:
+    async def reserve(body: ReservationRequest, terminal: Terminal, key: IdempotencyKey = None) -> Response:
         """Step 1: record a reservation (24 h) for resetting ``reset``, proven by the other PIN's key."""
-        return office.reserve(terminal, PinKind(body.reset), _proof(body), key)
+        return _json(
+            await to_thread.run_sync(office.reserve, terminal, PinKind(body.reset), _proof(body), key)
+        )
 
     @app.get(
         "/v1/cards/{card_identity}/reservations",
@@ -173,11 +181,11 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         responses=_errors(403, 422),
         tags=["step 2"],
     )
-    def card_reservations(
+    async def card_reservations(
         card_identity: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], _: Terminal
-    ) -> dict[str, Any]:
+    ) -> Response:
         """This card's active (or expired, not yet replaced) reservations and the service's time."""
-        return office.card_reservations(bytes.fromhex(card_identity))
+        return _json(await to_thread.run_sync(office.card_reservations, bytes.fromhex(card_identity)))
 
     @app.post(
         "/v1/reservations/{reservation_id}/authorisations",
@@ -185,7 +193,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         responses=_errors(400, 401, 403, 404, 409, 410, 422),
         tags=["step 2"],
     )
-    def authorise(
+    async def authorise(
         reservation_id: ReservationId,
         body: AuthorisationRequest,
         terminal: Terminal,
@@ -193,7 +201,10 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     ) -> dict[str, Any]:
         """Step 2: proof again, 24 h and the kiosk window by the service's clock; the training cryptogram."""
         challenge = bytes.fromhex(body.card_challenge) if body.card_challenge else None
-        return office.authorise(terminal, reservation_id, _proof(body), challenge, key)
+        proof = _proof(body)
+        return _json(
+            await to_thread.run_sync(office.authorise, terminal, reservation_id, proof, challenge, key)
+        )
 
     @app.post(
         "/v1/reservations/{reservation_id}/completion",
@@ -201,20 +212,23 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         responses=_errors(401, 403, 404, 409, 422),
         tags=["step 2"],
     )
-    def complete(
+    async def complete(
         reservation_id: ReservationId, body: CompletionRequest, terminal: Terminal, key: IdempotencyKey = None
     ) -> dict[str, Any]:
         """The card took the new PIN: the reservation is used, exactly once."""
-        return office.complete(terminal, reservation_id, body.authorisation_id, key)
+        completion = (terminal, reservation_id, body.authorisation_id, key)
+        return _json(await to_thread.run_sync(office.complete, *completion))
 
     @app.get("/v1/audit", response_model=AuditBody, responses=_errors(401, 422), tags=["service"])
-    def audit(
+    async def audit(
         reader: Reader,
         reservation_id: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> dict[str, Any]:
         """The append-only audit trail (oldest first): a terminal's own rows, or all for an admin token."""
-        return {"entries": office.audit_entries(reader, reservation_id, limit)}
+        return _json(
+            {"entries": await to_thread.run_sync(office.audit_entries, reader, reservation_id, limit)}
+        )
 
     return app
 
@@ -233,6 +247,19 @@ async def _maintain(office: ReservationOffice) -> None:
         state = await to_thread.run_sync(office.store.probe)
         if state is not DatabaseState.OK:
             _log.warning("the database does not take writes")
+
+
+def _json(body: dict[str, Any]) -> Response:
+    """The answer, encoded once: the office builds it to the declared model (the OpenAPI tests
+    check every answer against it), so the framework need not validate it again."""
+    text = json.dumps(body, default=_moment, separators=(",", ":"))
+    return Response(text.encode(), media_type="application/json")
+
+
+def _moment(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def _proof(body: ProofBody) -> ProofInput:

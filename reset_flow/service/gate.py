@@ -40,10 +40,11 @@ class Gate:
             return
         token = _bearer(scope)
         try:
-            # No token: refused without a lookup. A token: an indexed read, off the event loop.
-            terminal = (
-                await to_thread.run_sync(self.office.terminal, token) if token else self.office.terminal(None)
-            )
+            # A token seen lately: no lookup. Another: an indexed read, off the event loop. None:
+            # refused at once.
+            terminal = self.office.known_terminal(token) if token else self.office.terminal(None)
+            if terminal is None:
+                terminal = await to_thread.run_sync(self.office.terminal, token)
         except Refusal as refusal:
             self.office.failed_tokens.take(address)
             await _answer(send, refusal.status, refusal.code, refusal.message)

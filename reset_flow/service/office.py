@@ -87,7 +87,10 @@ class ServiceSettings:
     challenge_life: timedelta = CHALLENGE_LIFE
     challenges: ChallengeSource | None = None  # None: signed with the database's key
     limits: ServiceLimits = field(default_factory=ServiceLimits)
-    monotonic: Callable[[], float] = time.monotonic  # what the rate limits count by
+    monotonic: Callable[[], float] = time.monotonic  # what the rate limits and the token cache count by
+    # How long a process trusts a token it looked up: a revocation by another process (serve
+    # --revoke-terminal) takes effect within this; in the process that revokes, at once.
+    token_cache_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         if self.clock.training and not self.trust.training:
@@ -129,6 +132,7 @@ class ReservationOffice:
         self.failed_tokens = RateLimiter(limits.failed_tokens, monotonic)
         self._proofs = RateLimiter(limits.proofs, monotonic)
         self._challenges = RateLimiter(limits.challenges, monotonic)
+        self._known: dict[bytes, tuple[TerminalRecord, float]] = {}  # token digest -> (terminal, until)
 
     @property
     def now(self) -> datetime:
@@ -136,13 +140,27 @@ class ReservationOffice:
 
     # --- terminals and time ---------------------------------------------------------------------
 
+    def known_terminal(self, token: str) -> TerminalRecord | None:
+        """The terminal of a token looked up lately (no database read), or None."""
+        found = self._known.get(token_sha256(token))
+        if found is None or found[1] < self.settings.monotonic():
+            return None
+        return found[0]
+
     def terminal(self, token: str | None) -> TerminalRecord:
         if token:
+            digest = token_sha256(token)
             with self.store.reading() as tx:
-                terminal = tx.terminal_for(token_sha256(token))
+                terminal = tx.terminal_for(digest)
             if terminal is not None and terminal.revoked:
                 raise Refusal(401, "terminal-revoked", "this terminal's token was revoked")
             if terminal is not None:
+                if len(self._known) > 10_000:  # a bound, not an eviction policy: tokens are few
+                    self._known.clear()
+                self._known[digest] = (
+                    terminal,
+                    self.settings.monotonic() + self.settings.token_cache_seconds,
+                )
                 return terminal
         raise Refusal(401, "unauthenticated", "a valid terminal token is needed (Authorization: Bearer ...)")
 
@@ -156,6 +174,7 @@ class ReservationOffice:
 
     def revoke_terminals(self, name: str) -> int:
         """Revoke every token of terminal ``name``; how many were still valid."""
+        self._known.clear()
         with self.store.transaction() as tx:
             revoked = tx.revoke_terminals(name, self.now)
             tx.audit(AuditEntry(self.now, None, "revoke-terminal", "ok" if revoked else "terminal-unknown"))

@@ -5,6 +5,7 @@ back, and pruning."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 from contextlib import suppress
@@ -152,6 +153,10 @@ async def test_a_body_over_the_limit_is_413_before_parsing(app: FastAPI) -> None
 # --- storage failures -----------------------------------------------------------------------------
 
 
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
 def take_the_database_away(database: str) -> None:
     if database.startswith("postgresql://"):
         name = database.split("/")[3].split("?")[0]
@@ -167,11 +172,20 @@ async def test_a_database_gone_is_503_and_never_recreated(app: FastAPI, database
     from reset_flow.serve import open_store
     from reset_flow.service.store import DatabaseMissing, StorageUnavailable
 
-    async with client_of(app) as http:
-        assert (await http.post("/v1/challenges")).status_code == 200
+    prover = TrainingProver("adult")
+    async with client_of(app) as http, client_of(app, "a-token-never-seen-0123456789") as stranger:
+        nonce = bytes.fromhex((await http.post("/v1/challenges")).json()["nonce"])
         take_the_database_away(database)
-        for method, path in (("POST", "/v1/challenges"), ("GET", "/v1/audit"), ("GET", "/v1/time")):
-            answer = await http.request(method, path)
+        proof = prover.proof(RESERVE, SIGN, nonce)
+        body = {"reset": "sign", "nonce": nonce.hex(), "auth_certificate": b64(proof.auth_certificate)}
+        body["signature"] = b64(proof.signature)
+        answers = [
+            await http.post("/v1/reservations", json=body, headers={"Idempotency-Key": "gone-key-1"}),
+            await http.get("/v1/audit"),
+            await http.get(f"/v1/cards/{prover.identity.hex()}/reservations"),
+            await stranger.get("/v1/time"),  # a token to look up
+        ]
+        for answer in answers:
             assert (answer.status_code, answer.json()["code"]) == (503, "storage-unavailable")
             assert answer.headers["Retry-After"]
         health = await http.get("/health")
