@@ -7,7 +7,9 @@ and why otherwise; ``RecordingWriter`` writes one, redacting PIN data as it goes
 from __future__ import annotations
 
 import json
+import math
 import re
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +19,7 @@ from readers.errors import RecordingInvalid
 
 FORMAT = "jpki-reset/recording"
 VERSION = 1
+MAX_RECORDING_BYTES = 64 * 2**20  # far above any session; a bound on what a bad path makes us read
 TRANSPORTS = frozenset({"pcsc", "nfc", "emulated"})
 EVENTS = frozenset({"card_inserted", "card_removed", "power_on", "power_off", "reader_lost"})
 REDACTIONS = ["VERIFY data", "CHANGE REFERENCE DATA data", "RESET RETRY COUNTER data"]
@@ -89,6 +92,11 @@ def load_recording(path: str | Path) -> Recording:
     """Read and check a recording; a bad file raises RecordingInvalid naming line and reason."""
     name = str(path)
     try:
+        found = Path(path).stat()
+        if not stat.S_ISREG(found.st_mode):  # a device or a pipe would be read without end
+            raise RecordingInvalid(name, None, "not a regular file")
+        if found.st_size > MAX_RECORDING_BYTES:
+            raise RecordingInvalid(name, None, f"larger than {MAX_RECORDING_BYTES // 2**20} MiB")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RecordingInvalid(name, None, "no such file") from None
@@ -107,6 +115,8 @@ def parse_recording(text: str, name: str = "<recording>") -> Recording:
             obj = json.loads(raw)
         except json.JSONDecodeError as error:
             raise RecordingInvalid(name, number, f"not JSON ({error.msg})") from None
+        except (ValueError, RecursionError):  # an integer of thousands of digits, nesting too deep
+            raise RecordingInvalid(name, number, "not JSON a recording can hold") from None
         if not isinstance(obj, dict):
             raise RecordingInvalid(name, number, "each line must be a JSON object")
         kind = obj.get("type")
@@ -168,7 +178,9 @@ def _entry(kind: object, obj: dict[str, Any], name: str, line: int) -> Entry:
         if not _PLAIN_HEX.match(r) or len(r.split()) < 2:
             raise RecordingInvalid(name, line, '"r" must be at least 2 spaced hex bytes')
         ms = obj.get("ms")
-        if ms is not None and (not isinstance(ms, int | float) or isinstance(ms, bool) or ms < 0):
+        if ms is not None and (
+            not isinstance(ms, int | float) or isinstance(ms, bool) or not math.isfinite(ms) or ms < 0
+        ):
             raise RecordingInvalid(name, line, '"ms" must be a number of milliseconds')
         return ApduLine(line, c.upper(), r.upper(), None if ms is None else int(ms), str(obj.get("note", "")))
     if kind == "event":

@@ -35,7 +35,12 @@ class Gate:
         wait = self.office.failed_tokens.wait(address)
         if wait:
             await _answer(
-                send, 429, "too-many-failed-tokens", "too many unknown tokens from this address", wait
+                send,
+                429,
+                "too-many-failed-tokens",
+                "too many unknown tokens from this address",
+                wait,
+                close=True,
             )
             return
         token = _bearer(scope)
@@ -47,7 +52,7 @@ class Gate:
                 terminal = await to_thread.run_sync(self.office.terminal, token)
         except Refusal as refusal:
             self.office.failed_tokens.take(address)
-            await _answer(send, refusal.status, refusal.code, refusal.message)
+            await _answer(send, refusal.status, refusal.code, refusal.message, close=True)
             return
         except StorageUnavailable as problem:
             await _answer(send, 503, "storage-unavailable", str(problem), 5.0)
@@ -125,7 +130,7 @@ async def _answer(
         headers.append((b"www-authenticate", b"Bearer"))
     if retry_after:
         headers.append((b"retry-after", str(max(1, round(retry_after))).encode()))
-    if close:  # the rest of an oversized body is not read: the connection cannot be reused
+    if close:  # the body (if any) is not read: the connection is not reused
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

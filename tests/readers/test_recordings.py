@@ -3,6 +3,7 @@ malformed files with a line and a reason; replay is strict."""
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,10 @@ GOOD_HEADER = (
         (GOOD_HEADER + '\n{"type":"mystery"}', 2, "unknown line type"),
         (GOOD_HEADER + "\n[1, 2]", 2, "JSON object"),
         (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":"slow"}', 2, '"ms"'),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":NaN}', 2, '"ms"'),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":Infinity}', 2, '"ms"'),
+        (GOOD_HEADER + '\n{"type":"apdu","ms":' + "9" * 5000 + "}", 2, "not JSON"),
+        (GOOD_HEADER + "\n" + "[" * 100_000 + "]" * 100_000, 2, "not JSON"),
     ],
 )
 def test_a_malformed_recording_is_refused_with_line_and_reason(
@@ -172,6 +177,12 @@ def test_a_missing_or_binary_file_is_a_typed_error(tmp_path: Path) -> None:
     (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(RecordingInvalid, match="cannot be read"):
         load_recording(tmp_path / "binary.jsonl")
+    for endless in ("/dev/zero", "/dev/urandom"):
+        with pytest.raises(RecordingInvalid, match="not a regular file"):
+            load_recording(endless)
+    os.mkfifo(tmp_path / "pipe.jsonl")  # no writer: reading it would wait for ever
+    with pytest.raises(RecordingInvalid, match="not a regular file"):
+        load_recording(tmp_path / "pipe.jsonl")
 
 
 async def test_the_recorder_redacts_pins_and_notes_what_happened(tmp_path: Path) -> None:
