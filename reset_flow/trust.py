@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.oid import ExtendedKeyUsageOID
@@ -21,6 +21,17 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from readers.jpki import PinKind
 from readers.training_card.pki import TRAINING_POLICY_OIDS, training_pki
 from reset_flow.certificate_validity import Revocation
+
+# What cryptography raises for a certificate that does not decode, field by field (it decodes
+# lazily): bad encodings, unknown key algorithms, versions, duplicate extensions, name forms.
+UNDECODABLE = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
 
 
 class CertificateRefused(Exception):
@@ -102,7 +113,7 @@ class TrustAnchors:
             # certificate that does not decode is refused here, not halfway through a check.
             fields = (cert.issuer, cert.subject, cert.extensions, cert.public_key(), cert.serial_number)
             not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
-        except ValueError:
+        except UNDECODABLE:
             return CertificateRefused("certificate-malformed", purpose, "the certificate does not decode")
         del fields
         try:
@@ -136,7 +147,7 @@ class TrustAnchors:
             cert = x509.load_der_x509_certificate(der)
             issuer, serial = cert.issuer, cert.serial_number
             cert.extensions  # noqa: B018  (decoded on first use: the service reads them too)
-        except ValueError:
+        except UNDECODABLE:
             return Revocation.MALFORMED
         for anchor in self.anchors:
             if anchor.certificate.subject == issuer and anchor.crl is not None:
