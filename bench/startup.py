@@ -6,7 +6,8 @@ widgets, and ``jpki-reset status`` (no Textual), measured in one run.
 Each start is a fresh interpreter (headless, 80x24). A child reports the wall-clock moment its
 first screen has been drawn; the figure is that moment minus the moment the parent spawned it.
 The three kinds are interleaved so that machine noise hits them alike; medians are printed.
-Bars: ours within 1.3x of the bare app; ``status`` under 40% of our start.
+Bars: ours within 1.3x of the bare app; ``status`` under 40% of our start. Last, the time from a
+page request to the first screen in a browser (``jpki-reset web``, ``browser_startup.py``).
 """
 
 from __future__ import annotations
@@ -124,6 +125,9 @@ def main(runs: int = 7) -> None:
     print(f"ratio ours / bare:                 {o / b:7.2f}  (bar: <= 1.30)")
     print(f"jpki-reset status (no Textual):    {s:7.1f} ms")
     print(f"ratio status / ours:               {s / o:7.2f}  (bar: < 0.40)")
+    from browser_startup import report
+
+    print(report())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 
 from readers.errors import JpkiResetError
-from tui.commands import demo, emulate, record, serve, status
+from tui.commands import demo, emulate, record, serve, status, web
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -24,7 +24,7 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
 
 # Commands that run a coroutine; ``demo`` and the TUI run Textual's own event loop.
 COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate}
-TUI_COMMANDS = {"demo": demo}
+TUI_COMMANDS = {"demo": demo, "web": web}
 
 
 def build_parser() -> argparse.ArgumentParser:
