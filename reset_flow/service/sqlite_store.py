@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from reset_flow.service.group_commit import GroupCommit
 from reset_flow.service.sql_transaction import Dialect, SqlTransaction
 from reset_flow.service.store import (
     SCHEMA_VERSION,
@@ -139,8 +140,9 @@ class SqliteStore:
     def __init__(self, path: Path | str, *, create: bool = False) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._writer = threading.Lock()
-        self._opened: list[sqlite3.Connection] = []  # every thread's, for close()
+        self._writer_db: sqlite3.Connection | None = None
+        self._group = GroupCommit(self._writer_connection, self._check_file, self._drop_writer)
+        self._opened: list[sqlite3.Connection] = []  # every connection, for close()
         self._problem: str | None = None
         try:
             self._prepare_file(create)
@@ -180,54 +182,58 @@ class SqliteStore:
             raise StorageUnavailable(f"the database file {self.path} was removed or replaced")
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, for reading (and for migrating)."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            # mode=rw: a connection never creates a missing file (it would be an empty database).
-            uri = f"file:{quote(str(self.path.resolve()))}?mode=rw"
-            connection = sqlite3.connect(
-                uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA foreign_keys=ON")
+            connection = self._open()
             self._local.connection = connection
-            self._opened.append(connection)
+        return connection
+
+    def _open(self) -> sqlite3.Connection:
+        # mode=rw: a connection never creates a missing file (it would be an empty database).
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=rw"
+        connection = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        self._opened.append(connection)
         return connection
 
     # --- schema ---------------------------------------------------------------------------------
 
     def _migrate(self, create: bool) -> None:
         db = self._connection()
-        with self._writer:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                version = self._version(db)
-                if version == 0 and not create:
-                    raise DatabaseMissing(
-                        f"{self.path} holds no reservation database; create one with jpki-reset serve --init"
-                    )
-                if version > SCHEMA_VERSION:
-                    raise StorageUnavailable(
-                        f"{self.path} has schema version {version};"
-                        f" this jpki-reset reads up to {SCHEMA_VERSION}"
-                    )
-                for number in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in _statements(MIGRATIONS[number]):
-                        db.execute(statement)
-                    db.execute(
-                        "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                        (number, _t(datetime.now(UTC))),
-                    )
-                db.execute(
-                    "INSERT INTO service_secrets (name, value) VALUES ('challenge-key', ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (secrets.token_bytes(32),),
+        # The store is not shared yet: no other writer of this process.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version(db)
+            if version == 0 and not create:
+                raise DatabaseMissing(
+                    f"{self.path} holds no reservation database; create one with jpki-reset serve --init"
                 )
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            if version > SCHEMA_VERSION:
+                raise StorageUnavailable(
+                    f"{self.path} has schema version {version}; this jpki-reset reads up to {SCHEMA_VERSION}"
+                )
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (number, _t(datetime.now(UTC))),
+                )
+            db.execute(
+                "INSERT INTO service_secrets (name, value) VALUES ('challenge-key', ?)"
+                " ON CONFLICT DO NOTHING",
+                (secrets.token_bytes(32),),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     @staticmethod
     def _version(db: sqlite3.Connection) -> int:
@@ -255,20 +261,25 @@ class SqliteStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SqlTransaction]:
-        # Writers of this process queue on a lock (a prompt hand-over) rather than on SQLite's
-        # busy handler, which sleeps and retries; other processes still meet BEGIN IMMEDIATE.
-        with self._writer, self._failures(clears=True):
-            connection = self._connection()
+        # The writers of this process share a transaction and its sync (group_commit); other
+        # processes meet BEGIN IMMEDIATE and SQLite's busy timeout.
+        with self._failures(clears=True):
             self._check_file()
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with self._group.transaction() as connection:
                 yield SqlTransaction(connection, DIALECT, writing=True)
-                self._check_file()  # never acknowledge a write to a file that is gone
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer_db is None:
+            self._writer_db = self._open()
+        return self._writer_db
+
+    def _drop_writer(self) -> None:
+        writer, self._writer_db = self._writer_db, None
+        if writer is not None:
+            with suppress(sqlite3.Error):
+                writer.close()
+            with suppress(ValueError):
+                self._opened.remove(writer)
 
     @contextmanager
     def reading(self) -> Iterator[SqlTransaction]:
@@ -302,6 +313,8 @@ class SqliteStore:
                 self._problem = None
 
     def _forget_connection(self) -> None:
+        """After a failure: this thread's connection is opened again when next needed (the file
+        may have come back, or become writable again)."""
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             with suppress(sqlite3.Error):
@@ -335,12 +348,13 @@ class SqliteStore:
         return DatabaseState.OK
 
     def close(self) -> None:
-        """Close every thread's connection (a thread that comes back opens a new one)."""
+        """Close every connection (a thread that comes back opens a new one)."""
         opened, self._opened = self._opened, []
         for connection in opened:
             with suppress(sqlite3.Error):
                 connection.close()
         self._local = threading.local()
+        self._writer_db = None
 
 
 def _statements(script: str) -> list[str]:
