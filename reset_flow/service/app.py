@@ -17,15 +17,15 @@ from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from typing import Annotated, Any
 
-from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from readers.jpki import PinKind
 from reset_flow.service.gate import Gate
+from reset_flow.service.lean_routes import IDEMPOTENCY_KEY, add_lean_routes
+from reset_flow.service.off_loop import off_loop
 from reset_flow.service.office import ProofInput, Refusal, ReservationOffice, ServiceSettings
 from reset_flow.service.schemas import (
     AuditBody,
@@ -47,13 +47,13 @@ __all__ = ["ServiceSettings", "build_app"]
 
 MAINTENANCE_SECONDS = 30.0  # how often a served app prunes and probes its database
 _log = logging.getLogger("jpki_reset.service")
-# Declared for the OpenAPI document; the gate checks the token before the body is read.
-_bearer = HTTPBearer(auto_error=False, description="a terminal token")
+# The gate checks the token before the body is read; the OpenAPI document says so (_documented).
+BEARER = {"type": "http", "scheme": "bearer", "description": "a terminal token"}
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        pattern=r"^[A-Za-z0-9_-]{8,128}$",
+        pattern=IDEMPOTENCY_KEY,
         description="repeat a request with the same key to get its first answer again",
     ),
 ]
@@ -61,14 +61,15 @@ ReservationId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 
 
 # Dependencies and endpoints are ``async``: what touches the database runs in the thread pool
-# through one explicit hop (``to_thread``); everything else stays on the event loop.
+# through one explicit hop (``off_loop``); everything else stays on the event loop.
 
 
-async def _reader(request: Request, _: Annotated[object, Depends(_bearer)]) -> TerminalRecord:
+async def _reader(request: Request) -> TerminalRecord:
     return request.state.terminal  # put there by the gate
 
 
-async def _terminal(reader: Annotated[TerminalRecord, Depends(_reader)]) -> int:
+async def _terminal(request: Request) -> int:
+    reader: TerminalRecord = request.state.terminal
     if reader.role is not Role.TERMINAL:
         raise Refusal(
             403, "terminal-role-needed", "an admin token reads the audit trail; proofs need a terminal's"
@@ -109,6 +110,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     )
     app.state.office = office
     app.add_middleware(Gate, office=office)
+    app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
 
     @app.exception_handler(Refusal)
     async def refused(request: Request, refusal: Refusal) -> JSONResponse:
@@ -171,9 +173,9 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     )
     async def reserve(body: ReservationRequest, terminal: Terminal, key: IdempotencyKey = None) -> Response:
         """Step 1: record a reservation (24 h) for resetting ``reset``, proven by the other PIN's key."""
-        return _json(
-            await to_thread.run_sync(office.reserve, terminal, PinKind(body.reset), _proof(body), key)
-        )
+        return _json(await off_loop(office.reserve, terminal, PinKind(body.reset), _proof(body), key))
+
+    add_lean_routes(app, _terminal, challenge, reserve)
 
     @app.get(
         "/v1/cards/{card_identity}/reservations",
@@ -185,7 +187,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         card_identity: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], _: Terminal
     ) -> Response:
         """This card's active (or expired, not yet replaced) reservations and the service's time."""
-        return _json(await to_thread.run_sync(office.card_reservations, bytes.fromhex(card_identity)))
+        return _json(await off_loop(office.card_reservations, bytes.fromhex(card_identity)))
 
     @app.post(
         "/v1/reservations/{reservation_id}/authorisations",
@@ -202,9 +204,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         """Step 2: proof again, 24 h and the kiosk window by the service's clock; the training cryptogram."""
         challenge = bytes.fromhex(body.card_challenge) if body.card_challenge else None
         proof = _proof(body)
-        return _json(
-            await to_thread.run_sync(office.authorise, terminal, reservation_id, proof, challenge, key)
-        )
+        return _json(await off_loop(office.authorise, terminal, reservation_id, proof, challenge, key))
 
     @app.post(
         "/v1/reservations/{reservation_id}/completion",
@@ -217,7 +217,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     ) -> dict[str, Any]:
         """The card took the new PIN: the reservation is used, exactly once."""
         completion = (terminal, reservation_id, body.authorisation_id, key)
-        return _json(await to_thread.run_sync(office.complete, *completion))
+        return _json(await off_loop(office.complete, *completion))
 
     @app.get("/v1/audit", response_model=AuditBody, responses=_errors(401, 422), tags=["service"])
     async def audit(
@@ -226,9 +226,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> dict[str, Any]:
         """The append-only audit trail (oldest first): a terminal's own rows, or all for an admin token."""
-        return _json(
-            {"entries": await to_thread.run_sync(office.audit_entries, reader, reservation_id, limit)}
-        )
+        return _json({"entries": await off_loop(office.audit_entries, reader, reservation_id, limit)})
 
     return app
 
@@ -238,15 +236,27 @@ async def _maintain(office: ReservationOffice) -> None:
     while True:
         await asyncio.sleep(MAINTENANCE_SECONDS)
         try:
-            while await to_thread.run_sync(office.prune) >= 500:
+            while await off_loop(office.prune) >= 500:
                 await asyncio.sleep(0.05)
         except StorageUnavailable as problem:
             _log.warning("pruning skipped: %s", problem)
         except Exception:  # the upkeep must outlive any one failure; the requests report their own
             _log.exception("pruning failed")
-        state = await to_thread.run_sync(office.store.probe)
+        state = await off_loop(office.store.probe)
         if state is not DatabaseState.OK:
             _log.warning("the database does not take writes")
+
+
+def _documented(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the bearer token every ``/v1`` operation needs."""
+    if app.openapi_schema is None:
+        schema = FastAPI.openapi(app)
+        schema.setdefault("components", {})["securitySchemes"] = {"bearer": BEARER}
+        for path, operations in schema["paths"].items():
+            if path.startswith("/v1/"):
+                for operation in operations.values():
+                    operation["security"] = [{"bearer": []}]
+    return app.openapi_schema or schema
 
 
 def _json(body: dict[str, Any]) -> Response:

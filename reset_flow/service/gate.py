@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reset_flow.service.off_loop import off_loop
 from reset_flow.service.office import Refusal, ReservationOffice
 from reset_flow.service.store import StorageUnavailable
 
@@ -49,7 +49,7 @@ class Gate:
             # refused at once.
             terminal = self.office.known_terminal(token) if token else self.office.terminal(None)
             if terminal is None:
-                terminal = await to_thread.run_sync(self.office.terminal, token)
+                terminal = await off_loop(self.office.terminal, token)
         except Refusal as refusal:
             self.office.failed_tokens.take(address)
             await _answer(send, refusal.status, refusal.code, refusal.message, close=True)
