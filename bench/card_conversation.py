@@ -17,7 +17,7 @@ import time
 
 from readers.conversations import DEMO_CHALLENGE, step1_proof
 from readers.emulated import EmulatedReader
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.jpki_applet import AID_JPKI
 from readers.pin import Pin
 from readers.training_card.applet import TrainingCard
@@ -40,8 +40,8 @@ class MeteredReader(EmulatedReader):
 async def conversation(extended: bool) -> MeteredReader:
     reader = MeteredReader(TrainingCard("adult"), extended)
     await reader.connect()
-    card = JpkiCard(reader)
-    await card.select_application(AID_JPKI)
+    card = JpkiSession.on(reader)
+    await card.connection.select_application(AID_JPKI)
     await step1_proof(card, PinKind.AUTH, Pin("1234"), DEMO_CHALLENGE)
     await reader.disconnect()
     return reader

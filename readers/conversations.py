@@ -1,6 +1,6 @@
 """Named card conversations: what ``jpki-reset record`` records and what tests replay.
 
-Each conversation drives a ``JpkiCard`` and returns an outcome, a list of short lines. A
+Each conversation drives a card's applet sessions and returns an outcome, a list of short lines. A
 recording keeps the conversation's name and outcome in its header, so replaying it must give the
 same outcome. Conversations never print a PIN, and the PINs they are given come from the caller.
 """
@@ -11,19 +11,23 @@ import hashlib
 import io
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from readers.apdu import Command
 from readers.card_check import check_card
-from readers.errors import CardRemoved, JpkiResetError
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.card_identity import card_identity
+from readers.connection import CardConnection
+from readers.errors import CardRemoved, JpkiResetError, TrainingCardOnly
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.jpki_applet import AID_JPKI
 from readers.pin import Pin
+from readers.pins import LastTryConfirmation
 from readers.reader import Reader
 from readers.recorder import RecordingReader
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 # A fixed challenge, so that a replayed signature request is byte-identical to the recorded one.
 DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
@@ -31,7 +35,11 @@ DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
 
 @dataclass
 class Stage:
-    """What the person at the reader does during a conversation, and the PINs they type."""
+    """What the person at the reader does during a conversation, and the PINs they type.
+
+    The default PINs are the training cards'. ``confirm_last_try`` is asked before a PIN's last
+    try is used: None (the default) means nobody confirms, so a last try is never used.
+    """
 
     auth_pin: Pin = field(default_factory=lambda: Pin(AUTH_PIN))
     sign_pin: Pin = field(default_factory=lambda: Pin(SIGN_PIN))
@@ -39,18 +47,48 @@ class Stage:
     new_pin: Pin = field(default_factory=lambda: Pin("NEW2PIN"))
     put_card_back: Callable[[], Awaitable[None]] | None = None
     reset_master_key: bytes | None = None  # the training reset authority's key, if at hand
+    confirm_last_try: LastTryConfirmation | None = None
 
 
-Conversation = Callable[[Reader, Stage], Awaitable[list[str]]]
+Run = Callable[[Reader, Stage], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A named conversation and what it puts at stake: the PINs it sends (each wrong one spends a
+    try), and whether it may run only on a training card or a recording."""
+
+    name: str
+    run: Run
+    pins: tuple[PinKind, ...] = ()
+    training_only: bool = False
+
+    async def __call__(self, reader: Reader, stage: Stage) -> list[str]:
+        if self.training_only and reader.info.transport not in SCRIPTED_TRANSPORTS:
+            raise TrainingCardOnly(
+                f"the conversation {self.name!r} runs only on a training card or a recording"
+            )
+        return await self.run(reader, stage)
+
+
+# Readers whose card is the emulator or a recording: the only ones a script may drive freely.
+SCRIPTED_TRANSPORTS = ("emulated", "replay")
 CONVERSATIONS: dict[str, Conversation] = {}
 
 
-def conversation(name: str) -> Callable[[Conversation], Conversation]:
-    def register(function: Conversation) -> Conversation:
-        CONVERSATIONS[name] = function
+def conversation(
+    name: str, *, pins: tuple[PinKind, ...] = (), training_only: bool = False
+) -> Callable[[Run], Run]:
+    def register(function: Run) -> Run:
+        CONVERSATIONS[name] = Conversation(name, function, pins, training_only)
         return function
 
     return register
+
+
+async def _verify(card: JpkiSession, kind: PinKind, pin: Pin, stage: Stage) -> None:
+    """VERIFY under the card rules: at the last try only after the stage's person confirmed."""
+    await card.verify(kind, pin, confirm_last_try=stage.confirm_last_try or False)
 
 
 def _outcome_of(error: JpkiResetError) -> str:
@@ -63,7 +101,7 @@ async def card_check(reader: Reader, stage: Stage) -> list[str]:
     """Card kind, all tries, the authentication certificate: no PIN."""
     await reader.connect()
     try:
-        report = await check_card(JpkiCard(reader))
+        report = await check_card(CardConnection(reader))
     except JpkiResetError as error:
         return [_outcome_of(error)]
     finally:
@@ -79,39 +117,41 @@ async def card_check(reader: Reader, stage: Stage) -> list[str]:
     return lines
 
 
-@conversation("verify-auth")
+@conversation("verify-auth", pins=(PinKind.AUTH,))
 async def verify_auth(reader: Reader, stage: Stage) -> list[str]:
     """Tries query, then the right user-authentication PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
         status = await card.pin_status(PinKind.AUTH)
         lines = [f"auth tries: {status.tries_left}"]
-        await card.verify(PinKind.AUTH, stage.auth_pin)
+        await _verify(card, PinKind.AUTH, stage.auth_pin, stage)
         return [*lines, "verify auth: ok"]
     finally:
         await reader.disconnect()
 
 
-@conversation("wrong-pin-to-blocked")
+@conversation("wrong-pin-to-blocked", pins=(PinKind.AUTH,), training_only=True)
 async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
-    """Three wrong user-authentication PINs (the last one confirmed), then what the client and
-    the card say about a blocked PIN."""
+    """Three wrong user-authentication PINs, the last one confirmed by the script itself (a
+    training card or a recording only: ``Conversation`` refuses any other reader), then what the
+    client and the card say about a blocked PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     lines: list[str] = []
+    scripted = replace(stage, confirm_last_try=lambda kind: True)  # a training card: no one to harm
     try:
-        for attempt in range(3):
+        for _ in range(3):
             try:
-                await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=attempt == 2)
+                await _verify(card, PinKind.AUTH, stage.wrong_pin, scripted)
             except JpkiResetError as error:
                 lines.append(_outcome_of(error))
         try:  # the client refuses to send a PIN to a blocked counter ...
-            await card.verify(PinKind.AUTH, stage.wrong_pin, confirm_last_try=True)
+            await _verify(card, PinKind.AUTH, stage.wrong_pin, scripted)
         except JpkiResetError as error:
             lines.append(f"client: {_outcome_of(error)}")
         # ... and the card itself answers 69 84 to anyone who does.
-        raw = await card.channel.send(Command(0x00, 0x20, 0x00, 0x80, stage.wrong_pin.encode()))
+        raw = await card.connection.send(Command(0x00, 0x20, 0x00, 0x80, stage.wrong_pin.encode()))
         lines.append(f"card: {raw.sw:04X}")
     finally:
         await reader.disconnect()
@@ -122,7 +162,7 @@ async def wrong_pin_to_blocked(reader: Reader, stage: Stage) -> list[str]:
 async def sign_cert_before_verify(reader: Reader, stage: Stage) -> list[str]:
     """Reading the signing certificate without the signing PIN: the card refuses (69 82)."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
         await card.read_certificate(CertificateKind.SIGN)
         return ["signing certificate read"]
@@ -138,7 +178,7 @@ async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
     lines: list[str] = []
     await reader.connect()
     try:
-        await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        await JpkiSession(CardConnection(reader)).read_certificate(CertificateKind.AUTH)
         lines.append("read complete")
     except CardRemoved as error:
         lines.append(_outcome_of(error))
@@ -147,50 +187,54 @@ async def cert_read_removed(reader: Reader, stage: Stage) -> list[str]:
         await stage.put_card_back()
     await reader.connect()
     try:
-        der = await JpkiCard(reader).read_certificate(CertificateKind.AUTH)
+        der = await JpkiSession(CardConnection(reader)).read_certificate(CertificateKind.AUTH)
         lines.append(f"after re-insert: {len(der)} bytes")
     finally:
         await reader.disconnect()
     return lines
 
 
-async def step1_proof(card: JpkiCard, proof: PinKind, pin: Pin, challenge: bytes) -> tuple[bytes, bytes]:
+async def step1_proof(
+    card: JpkiSession, proof: PinKind, pin: Pin, challenge: bytes, stage: Stage | None = None
+) -> tuple[bytes, bytes]:
     """Step 1's card work: tries, VERIFY the proof PIN, its certificate, a signature."""
     await card.pin_status(proof)
-    await card.verify(proof, pin)
+    await _verify(card, proof, pin, stage or Stage())
     kind = CertificateKind.AUTH if proof is PinKind.AUTH else CertificateKind.SIGN
     certificate = await card.read_certificate(kind)
     signature = await card.sign(proof, hashlib.sha256(challenge).digest())
     return certificate, signature
 
 
-@conversation("step1-sign-reset")
+@conversation("step1-sign-reset", pins=(PinKind.AUTH,))
 async def step1_sign_reset(reader: Reader, stage: Stage) -> list[str]:
     """Step 1 for a signing-PIN reset: proven with the user-authentication PIN."""
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
-        await card.select_application(AID_JPKI)
-        certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE)
+        await card.connection.select_application(AID_JPKI)
+        certificate, signature = await step1_proof(card, PinKind.AUTH, stage.auth_pin, DEMO_CHALLENGE, stage)
     finally:
         await reader.disconnect()
     return [f"certificate: {len(certificate)} bytes", f"signature: {len(signature)} bytes"]
 
 
-@conversation("training-reset-sign")
+@conversation("training-reset-sign", pins=(PinKind.AUTH,), training_only=True)
 async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
     """The training card's reset of the signing PIN, with the reset authority's key at hand."""
     if stage.reset_master_key is None:
         return ["no reset authority key: skipped"]
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession(CardConnection(reader))
     try:
-        await card.verify(PinKind.AUTH, stage.auth_pin)
+        await _verify(card, PinKind.AUTH, stage.auth_pin, stage)
         auth = await card.read_certificate(CertificateKind.AUTH)
-        challenge = await card.begin_reset(PinKind.SIGN)
-        key = card_key(stage.reset_master_key, card_identity(auth))
-        await card.external_authenticate(PinKind.SIGN, reset_cryptogram(key, challenge, 0x001B))
-        await card.reset_retry_counter(PinKind.SIGN, stage.new_pin)
+        issuer = TrainingIssuer(card.connection)
+        challenge = await issuer.challenge(PinKind.SIGN)
+        cryptogram = TrainingResetAuthority(stage.reset_master_key).cryptogram(
+            card_identity(auth), challenge, PinKind.SIGN
+        )
+        await issuer.reset(PinKind.SIGN, cryptogram, stage.new_pin)
         status = await card.pin_status(PinKind.SIGN)
         return ["reset: ok", f"sign tries: {status.tries_left}"]
     finally:

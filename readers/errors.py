@@ -118,6 +118,30 @@ class ReaderSpecInvalid(JpkiResetError):
     code = "reader-spec-invalid"
 
 
+class CommandRefused(JpkiResetError):
+    """The command cannot run as asked (a usage error: nothing was sent to a card)."""
+
+    code = "command-refused"
+
+
+class PinConsentRequired(CommandRefused):
+    """This conversation sends PINs to a card that may be a resident's: say so for this run."""
+
+    code = "pin-consent-required"
+
+
+class TrainingCardOnly(CommandRefused):
+    """This runs only on a training card or a recording, never on a card that may be real."""
+
+    code = "training-card-only"
+
+
+class NoTerminal(CommandRefused):
+    """PINs and confirmations are typed by a person at a terminal, and there is none."""
+
+    code = "no-terminal"
+
+
 class UnknownProfile(ReaderSpecInvalid):
     """There is no training card with that profile name."""
 
@@ -131,12 +155,19 @@ class CardError(JpkiResetError):
     """The card refused a command."""
 
     code = "card-error"
+    sw: int | None = None  # the status word the card answered, when one did
 
 
 class NotAMyNumberCard(CardError):
     """This card is not a My Number Card (no JPKI application)."""
 
     code = "not-a-my-number-card"
+
+    def __init__(self, message: str = "", sw: int | None = None) -> None:
+        self.sw = sw
+        if sw is not None:
+            message = f"{message or self.__doc__} (the card answered {sw >> 8:02X} {sw & 0xFF:02X})"
+        super().__init__(message)
 
 
 class WrongPin(CardError):
@@ -153,6 +184,10 @@ class PinBlocked(CardError):
     """The PIN is blocked: no tries are left."""
 
     code = "pin-blocked"
+
+    def __init__(self, message: str = "", *, compared: bool = True) -> None:
+        self.compared = compared  # False: the card refused the PIN unread (69 83 / 69 84)
+        super().__init__(message)
 
 
 class PinNotSet(CardError):
@@ -263,8 +298,6 @@ class MalformedResponse(CardError):
 
 _BY_STATUS: dict[int, type[CardError]] = {
     0x6982: SecurityStatusNotSatisfied,
-    0x6983: PinBlocked,
-    0x6984: PinBlocked,
     0x6985: ConditionsNotSatisfied,
     0x6981: CommandNotAllowed,
     0x6986: CommandNotAllowed,
@@ -281,11 +314,16 @@ _BY_STATUS: dict[int, type[CardError]] = {
 
 def error_for_status(sw: int, command: str) -> CardError:
     """The typed error for a refusing status word; ``command`` names what was sent."""
+    error: CardError
     if 0x63C1 <= sw <= 0x63CF:
-        return WrongPin(sw & 0x0F)
-    if sw == 0x63C0:
-        return PinBlocked("the PIN was wrong and that was its last try: it is now blocked")
-    kind = _BY_STATUS.get(sw)
-    if kind is None:
-        return UnexpectedStatus(sw, command)
-    return kind(f"{kind.__doc__} ({command})")
+        error = WrongPin(sw & 0x0F)
+    elif sw == 0x63C0:
+        error = PinBlocked("the PIN was wrong and that was its last try: it is now blocked")
+    elif sw in (0x6983, 0x6984):
+        error = PinBlocked(f"the PIN is blocked: the card did not compare it ({command})", compared=False)
+    elif (kind := _BY_STATUS.get(sw)) is None:
+        error = UnexpectedStatus(sw, command)
+    else:
+        error = kind(f"{kind.__doc__} ({command})")
+    error.sw = sw
+    return error

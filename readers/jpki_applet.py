@@ -20,8 +20,13 @@ EF_AUTH_PIN = 0x0018
 EF_SIGN_PIN = 0x001B
 EF_KENMEN_PIN = 0x0011
 EF_JUKI_PIN = 0x001C
+# The card-info input application's data files (read by public clients after its PIN).
+EF_KENMEN_NUMBER = 0x0001  # the individual number (個人番号), TLV DF 10 / FF 10
+EF_KENMEN_ATTRIBUTES = 0x0002  # the four attributes, TLV FF 20 { DF 21 offsets, DF 22 .. DF 25 }
 
 TOKEN_LABEL_LENGTH = 32
+DER_SEQUENCE = b"\x30"  # every certificate file starts with one
+ATTRIBUTES_TAG = b"\xff\x20"
 
 # DER DigestInfo prefixes by hash name: the host hashes, the card pads and signs (docs/protocol.md).
 DIGEST_INFO_PREFIXES = {

@@ -30,6 +30,13 @@ class ReaderInfo:
     transport: str  # "emulated" | "replay" | "pcsc" | "nfc"
     name: str
     extended_length: bool = False  # whether the link carries extended APDUs
+    recorded_on: str | None = None  # a replay: the transport the recording was made on
+
+    @property
+    def link(self) -> str:
+        """The transport a recording of this reader's session should name (a replay's is the
+        original recording's, so that a recording made from a replay loads like its source)."""
+        return self.recorded_on or self.transport
 
 
 class Reader(abc.ABC):

@@ -41,7 +41,7 @@ class RecordingReader(Reader):
     def _ensure_writer(self, atr: bytes) -> RecordingWriter:
         if self._writer is None:
             self.header = Header(
-                transport=self.inner.info.transport,
+                transport=self.inner.info.link,
                 reader=self.inner.info.name,
                 atr=to_hex(atr),
                 recorded_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import stat
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,6 @@ from readers.errors import RecordingInvalid
 
 FORMAT = "jpki-reset/recording"
 VERSION = 1
-MAX_RECORDING_BYTES = 64 * 2**20  # far above any session; a bound on what a bad path makes us read
 TRANSPORTS = frozenset({"pcsc", "nfc", "emulated"})
 EVENTS = frozenset({"card_inserted", "card_removed", "power_on", "power_off", "reader_lost"})
 REDACTIONS = ["VERIFY data", "CHANGE REFERENCE DATA data", "RESET RETRY COUNTER data"]
@@ -88,35 +88,71 @@ class Recording:
         return [e for e in self.entries if isinstance(e, UiLine)]
 
 
+MAX_FILE_BYTES = 32 * 1024 * 1024  # far above any session (a demo is ~100 KB)
+MAX_LINE_BYTES = 1024 * 1024  # one extended APDU in hex is ~200 KB
+MAX_MILLISECONDS = 10 * 60 * 1000  # an APDU or a demo pause longer than this is not a recording
+
+
 def load_recording(path: str | Path) -> Recording:
-    """Read and check a recording; a bad file raises RecordingInvalid naming line and reason."""
+    """Read and check a recording; a bad file raises RecordingInvalid naming line and reason.
+
+    Whatever the file holds (any bytes, a device, a pipe), the answer is a ``Recording`` or that
+    one error: lines are read one at a time up to ``MAX_LINE_BYTES`` each and ``MAX_FILE_BYTES``
+    in all, and every value is checked for its type and range.
+    """
     name = str(path)
     try:
-        found = Path(path).stat()
-        if not stat.S_ISREG(found.st_mode):  # a device or a pipe would be read without end
-            raise RecordingInvalid(name, None, "not a regular file")
-        if found.st_size > MAX_RECORDING_BYTES:
-            raise RecordingInvalid(name, None, f"larger than {MAX_RECORDING_BYTES // 2**20} MiB")
-        text = Path(path).read_text(encoding="utf-8")
+        kind = os.stat(path).st_mode
+        if stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind) or stat.S_ISDIR(kind):
+            raise RecordingInvalid(name, None, "not a file")  # reading would wait, or cannot be done
+        with open(path, "rb") as stream:
+            texts = _read_lines(stream, name)
     except FileNotFoundError:
         raise RecordingInvalid(name, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise RecordingInvalid(name, None, f"cannot be read ({error.__class__.__name__})") from None
-    return parse_recording(text, name)
+    return _parse_lines(texts, name)
+
+
+def _read_lines(stream: IO[bytes], name: str) -> list[str]:
+    texts: list[str] = []
+    total = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number = len(texts) + 1
+        if len(raw.rstrip(b"\n")) > MAX_LINE_BYTES:
+            raise RecordingInvalid(name, number, f"the line is longer than {MAX_LINE_BYTES // 2**20} MiB")
+        total += len(raw)
+        if total > MAX_FILE_BYTES:
+            raise RecordingInvalid(name, number, f"the file is longer than {MAX_FILE_BYTES // 2**20} MiB")
+        try:
+            texts.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise RecordingInvalid(name, number, "not UTF-8 text") from None
+    return texts
 
 
 def parse_recording(text: str, name: str = "<recording>") -> Recording:
+    return _parse_lines(text.split("\n"), name)
+
+
+def _refuse_constant(constant: str) -> object:
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _parse_lines(lines: list[str], name: str) -> Recording:
     header: Header | None = None
     entries: list[Entry] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = json.loads(raw, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             raise RecordingInvalid(name, number, f"not JSON ({error.msg})") from None
-        except (ValueError, RecursionError):  # an integer of thousands of digits, nesting too deep
-            raise RecordingInvalid(name, number, "not JSON a recording can hold") from None
+        except ValueError as error:  # NaN / Infinity, or an integer of thousands of digits
+            raise RecordingInvalid(name, number, f"not JSON ({_first_line(error)})") from None
+        except RecursionError:
+            raise RecordingInvalid(name, number, "not JSON (nested too deeply)") from None
         if not isinstance(obj, dict):
             raise RecordingInvalid(name, number, "each line must be a JSON object")
         kind = obj.get("type")
@@ -127,8 +163,21 @@ def parse_recording(text: str, name: str = "<recording>") -> Recording:
             continue
         entries.append(_entry(kind, obj, name, number))
     if header is None:
-        raise RecordingInvalid(name, None, "the file is empty")
+        raise RecordingInvalid(name, 1, "the file is empty")
     return Recording(name, header, entries)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:80] if str(error) else error.__class__.__name__
+
+
+def _show(value: object) -> str:
+    """A value from the file, short and on one line, for an error message."""
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (ValueError, TypeError, RecursionError):
+        text = value.__class__.__name__
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _need(obj: dict[str, Any], key: str, kind: type, name: str, line: int) -> Any:
@@ -138,11 +187,36 @@ def _need(obj: dict[str, Any], key: str, kind: type, name: str, line: int) -> An
     return value
 
 
+def _text(obj: dict[str, Any], key: str, name: str, line: int) -> str:
+    """An optional text field: absent is empty; present, it must be a string."""
+    value = obj.get(key, "")
+    if not isinstance(value, str):
+        raise RecordingInvalid(name, line, f'"{key}" must be a string')
+    return value
+
+
+def _milliseconds(obj: dict[str, Any], key: str, name: str, line: int, default: int | None) -> int | None:
+    value = obj.get(key, default)
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))  # a huge int is fine to compare
+        or not 0 <= value <= MAX_MILLISECONDS
+    ):
+        raise RecordingInvalid(
+            name, line, f'"{key}" must be a number of milliseconds (0 to {MAX_MILLISECONDS})'
+        )
+    return int(value)
+
+
 def _header(obj: dict[str, Any], name: str, line: int) -> Header:
     if obj.get("format") != FORMAT:
         raise RecordingInvalid(name, line, f'the header\'s "format" must be "{FORMAT}"')
-    if obj.get("version") != VERSION:
-        raise RecordingInvalid(name, line, f"version {obj.get('version')!r} is not supported (1 is)")
+    version = obj.get("version")
+    if isinstance(version, bool) or version != VERSION:
+        raise RecordingInvalid(name, line, f"version {_show(version)} is not supported (1 is)")
     transport = _need(obj, "transport", str, name, line)
     if transport not in TRANSPORTS:
         raise RecordingInvalid(name, line, f'"transport" must be one of {sorted(TRANSPORTS)}')
@@ -152,19 +226,26 @@ def _header(obj: dict[str, Any], name: str, line: int) -> Header:
     outcome = obj.get("outcome")
     if outcome is not None and not (isinstance(outcome, list) and all(isinstance(x, str) for x in outcome)):
         raise RecordingInvalid(name, line, '"outcome" must be a list of strings')
+    redactions = obj.get("redactions", [])
+    if not (isinstance(redactions, list) and all(isinstance(x, str) for x in redactions)):
+        raise RecordingInvalid(name, line, '"redactions" must be a list of strings')
+    extended = obj.get("extended_length", False)
+    if not isinstance(extended, bool):
+        raise RecordingInvalid(name, line, '"extended_length" must be true or false')
+    conversation = obj.get("conversation")
+    if conversation is not None and not isinstance(conversation, str):
+        raise RecordingInvalid(name, line, '"conversation" must be a string')
     return Header(
         transport=transport,
         reader=_need(obj, "reader", str, name, line),
         atr=atr,
-        card=str(obj.get("card", "")),
-        recorded_at=str(obj.get("recorded_at", "")),
-        title=str(obj.get("title", "")),
-        description=str(obj.get("description", "")),
-        redactions=[str(x) for x in obj.get("redactions", [])]
-        if isinstance(obj.get("redactions"), list)
-        else [],
-        extended_length=bool(obj.get("extended_length", False)),
-        conversation=obj.get("conversation") if isinstance(obj.get("conversation"), str) else None,
+        card=_text(obj, "card", name, line),
+        recorded_at=_text(obj, "recorded_at", name, line),
+        title=_text(obj, "title", name, line),
+        description=_text(obj, "description", name, line),
+        redactions=list(redactions),
+        extended_length=extended,
+        conversation=conversation,
         outcome=outcome,
     )
 
@@ -177,26 +258,24 @@ def _entry(kind: object, obj: dict[str, Any], name: str, line: int) -> Entry:
             raise RecordingInvalid(name, line, '"c" must be at least 4 spaced hex bytes (?? allowed)')
         if not _PLAIN_HEX.match(r) or len(r.split()) < 2:
             raise RecordingInvalid(name, line, '"r" must be at least 2 spaced hex bytes')
-        ms = obj.get("ms")
-        if ms is not None and (
-            not isinstance(ms, int | float) or isinstance(ms, bool) or not math.isfinite(ms) or ms < 0
-        ):
-            raise RecordingInvalid(name, line, '"ms" must be a number of milliseconds')
-        return ApduLine(line, c.upper(), r.upper(), None if ms is None else int(ms), str(obj.get("note", "")))
+        ms = _milliseconds(obj, "ms", name, line, None)
+        return ApduLine(line, c.upper(), r.upper(), ms, _text(obj, "note", name, line))
     if kind == "event":
         event = _need(obj, "event", str, name, line)
         if event not in EVENTS:
-            raise RecordingInvalid(name, line, f'unknown event "{event}"')
+            raise RecordingInvalid(name, line, f"unknown event {_show(event)}")
         return EventLine(line, event)
     if kind == "ui":
         keys = obj.get("keys")
         if not isinstance(keys, list) or not all(isinstance(k, str) and k for k in keys):
             raise RecordingInvalid(name, line, '"keys" must be a list of key names')
         pause = obj.get("pause_ms", 0)
-        if not isinstance(pause, int) or isinstance(pause, bool) or pause < 0:
-            raise RecordingInvalid(name, line, '"pause_ms" must be a whole number of milliseconds')
-        return UiLine(line, tuple(keys), pause, str(obj.get("say", "")))
-    raise RecordingInvalid(name, line, f"unknown line type {kind!r}")
+        if not isinstance(pause, int) or isinstance(pause, bool) or not 0 <= pause <= MAX_MILLISECONDS:
+            raise RecordingInvalid(
+                name, line, f'"pause_ms" must be a whole number of milliseconds (0 to {MAX_MILLISECONDS})'
+            )
+        return UiLine(line, tuple(keys), pause, _text(obj, "say", name, line))
+    raise RecordingInvalid(name, line, f"unknown line type {_show(kind)}")
 
 
 class RecordingWriter:

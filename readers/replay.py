@@ -33,7 +33,12 @@ class ReplayReader(Reader):
         super().__init__()
         self.recording = recording if isinstance(recording, Recording) else load_recording(recording)
         header = self.recording.header
-        self.info = ReaderInfo("replay", f"Recording: {self.recording.name}", header.extended_length)
+        self.info = ReaderInfo(
+            "replay",
+            f"Recording: {self.recording.name}",
+            header.extended_length,
+            recorded_on=header.transport,
+        )
         self._steps = [e for e in self.recording.entries if isinstance(e, ApduLine | EventLine)]
         self._at = 0
         self._connected = False

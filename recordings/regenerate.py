@@ -14,7 +14,7 @@ from pathlib import Path
 from readers.conversations import Stage, record
 from readers.emulated import EmulatedReader
 from readers.training_card.pki import training_pki
-from readers.training_card.profiles import PROFILES
+from readers.training_card.profiles import PROFILES, CardKind
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,7 +26,9 @@ PLAN: list[tuple[str, str, str, str, str, int | None]] = [
             "card-check",
             name,
             f"Card check: {profile.title}",
-            "Card kind, tries left of all four PINs, the authentication certificate; no PIN.",
+            "Card kind, tries left of all four PINs, the authentication certificate; no PIN."
+            if profile.kind is CardKind.JPKI
+            else "Not a My Number Card: the card refuses the JPKI SELECT, and nothing else is sent.",
             None,
         )
         for name, profile in PROFILES.items()

@@ -23,7 +23,8 @@ class CertificateStanding(StrEnum):
 class Revocation(StrEnum):
     GOOD = "good"  # checked against a revocation list of its issuer: not on it
     REVOKED = "revoked"
-    UNKNOWN = "unknown"  # no list for its issuer (a real card against training anchors, ...)
+    UNKNOWN = "unknown"  # no list for its issuer at hand (its issuer is not known here, ...)
+    NO_CRL = "no-crl"  # its issuer is trusted here, but no CRL is configured for it: not checked
     MALFORMED = "malformed"  # the certificate does not decode: nothing can be checked
 
 

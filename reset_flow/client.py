@@ -31,6 +31,7 @@ class ServiceTime:
     kiosk_open: bool
     next_opening: datetime  # the next opening after ``now``
     training_clock: bool  # a trainer set the service's clock by hand: show a banner
+    training: bool = False  # the service trusts the training CAs: everything says TRAINING
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,7 @@ def _service_time(body: object) -> ServiceTime:
         kiosk_open=bool(body.get("kiosk_open")),
         next_opening=_when(body, "next_opening"),
         training_clock=bool(body.get("training_clock")),
+        training=body.get("training") is True,
     )
 
 

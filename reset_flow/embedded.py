@@ -17,6 +17,7 @@ import platformdirs
 from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
+from reset_flow.issuer import ResetAuthority
 from reset_flow.service.store import ReservationStore
 from reset_flow.trust import TrustAnchors
 
@@ -41,21 +42,23 @@ class ServiceChoice:
     """What the TUI's options say: ``server`` None means the embedded default."""
 
     server: str | None = None
-    token: str | None = None  # for --server: from JPKI_RESET_TOKEN
+    token: str | None = None  # for --server: from JPKI_RESET_TOKEN or the config's token file
     data_dir: Path | None = None
     timeout: float = DEFAULT_TIMEOUT
+    trust: TrustAnchors | None = None  # what the embedded service trusts (None: nothing)
 
 
 def open_service(choice: ServiceChoice, clock: Clock | None = None) -> ReservationClient:
     """The client for ``choice``. ``clock`` (e.g. a ``TrainingClock``) sets the embedded service's
     clock; a remote service keeps its own, so a training clock with ``--server`` is refused."""
     if choice.server is None:
-        return embedded_client(choice.data_dir, clock=clock)
+        return embedded_client(choice.data_dir, clock=clock, trust=choice.trust)
     if clock is not None and clock.training:
         raise TrainingClockRefused("a remote service keeps its own clock; start it with --training-at")
     if not choice.token:
         raise ServiceNotConfigured(
-            "no terminal token: set JPKI_RESET_TOKEN to one from jpki-reset serve --new-terminal NAME"
+            "no terminal token: set JPKI_RESET_TOKEN, or token_file in the config, to one from"
+            " jpki-reset serve --new-terminal NAME"
         )
     return ReservationClient.remote(choice.server, choice.token, timeout=choice.timeout)
 
@@ -65,10 +68,13 @@ def token_from_environment(environ: Mapping[str, str]) -> str | None:
     return environ.get(TOKEN_ENV) or None
 
 
-def embedded_client(data_dir: Path | None = None, *, clock: Clock | None = None) -> ReservationClient:
+def embedded_client(
+    data_dir: Path | None = None, *, clock: Clock | None = None, trust: TrustAnchors | None = None
+) -> ReservationClient:
     """The service in-process: its app over httpx's ASGI transport, SQLite (WAL) in ``data_dir``
-    (default: the user data directory). The laptop's own terminal token is created on first use."""
-    app, token = embedded_app(data_dir or default_data_dir(), clock=clock)
+    (default: the user data directory), trusting ``trust`` (see ``trust_setup``; None: nothing).
+    The laptop's own terminal token is created on first use."""
+    app, token = embedded_app(data_dir or default_data_dir(), clock=clock, trust=trust)
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.AsyncClient(transport=transport, base_url="http://embedded.jpki-reset", headers=headers)
@@ -83,21 +89,35 @@ def embedded_app(
     challenges: ChallengeSource | None = None,
 ) -> tuple[FastAPI, str]:
     """The service app on ``folder``'s SQLite file (created on first use), and this laptop's
-    terminal token. ``challenges``: another nonce source (the demo's scripted one)."""
+    terminal token. ``trust`` None trusts no issuer: the caller says what it trusts
+    (``trust_setup``). ``challenges``: another nonce source (the demo's scripted one)."""
     from reset_flow.service.app import build_app
     from reset_flow.service.office import ServiceLimits, ServiceSettings
     from reset_flow.service.sqlite_store import SqliteStore
 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     store = SqliteStore(folder / DATABASE_NAME, create=True)
-    chosen = {"trust": trust} if trust is not None else {}
     settings = ServiceSettings(
-        clock=clock or SystemClock(), challenges=challenges, limits=ServiceLimits.off(), **chosen
+        clock=clock or SystemClock(),
+        trust=trust or TrustAnchors(()),
+        challenges=challenges,
+        limits=ServiceLimits.off(),
     )
+    settings.reset_authority = training_authority(settings.trust)
     token = _embedded_token(folder, store, settings.clock)
     app = build_app(settings, store)
     app.state.office.prune()  # in-process there is no upkeep task: prune when the laptop opens it
     return app, token
+
+
+def training_authority(trust: TrustAnchors) -> ResetAuthority | None:
+    """The training issuer's reset authority, in training mode only: the one place where the
+    service is given the emulator's side of the training reset."""
+    if not trust.training:
+        return None
+    from readers.training_card.reset_protocol import TrainingResetAuthority
+
+    return TrainingResetAuthority()
 
 
 def _embedded_token(folder: Path, store: ReservationStore, clock: Clock) -> str:

@@ -79,3 +79,10 @@ class CannotListen(ServiceError):
     """The service cannot listen where it was asked to (port in use, unknown host, no permission)."""
 
     code = "cannot-listen"
+
+
+class OperatorInputRefused(JpkiResetError):
+    """What an operator gave (a config file, a trust anchor, a typed confirmation) cannot be used.
+    The command line exits 2 (usage), as for a bad option."""
+
+    code = "operator-input-refused"

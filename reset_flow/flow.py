@@ -23,6 +23,7 @@ from reset_flow.card_session import CardSession
 from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
+from reset_flow.issuer import IssuerCommandsFor
 from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
 from reset_flow.states import (
     Cancelled,
@@ -40,7 +41,7 @@ from reset_flow.states import (
     ServiceUnavailable,
     Terminal,
 )
-from reset_flow.triage import Reason, ReasonCode, RevocationCheck
+from reset_flow.triage import IssuerCheck, Reason, ReasonCode, RevocationCheck
 
 Action = Callable[[], Awaitable[FlowState]]
 
@@ -63,12 +64,16 @@ class ResetFlow:
         clock: Clock,
         *,
         revocation: RevocationCheck | None = None,
+        issuer: IssuerCheck | None = None,
         new_key: Callable[[], str] | None = None,
+        issuer_commands: IssuerCommandsFor | None = None,
     ) -> None:
         self.session = CardSession(reader)
+        self.issuer_commands = issuer_commands  # the issuer's reset commands, where this terminal holds them
         self.service = service
         self.clock = clock
         self.revocation = revocation
+        self.issuer = issuer  # does the service trust the card's issuer? (None: unknown here)
         self._new_key = new_key or (lambda: uuid.uuid4().hex)
         self.state: FlowState = NotStarted()
         self.reset: PinKind | None = None  # the PIN being reset, once known
@@ -131,6 +136,8 @@ class ResetFlow:
 
     async def _ask_pin(self) -> FlowState:
         status = await self.session.require_card().pin_status(self.proof)
+        if status.verified:  # the card holds the proof PIN verified in this session: go on
+            return await self._after_proof_pin()
         return self._pin_state(status.tries_left, status.blocked)
 
     def _pin_state(self, tries_left: int | None, blocked: bool, wrong: bool = False) -> FlowState:
@@ -145,6 +152,9 @@ class ResetFlow:
     async def _try_pin(self, pin: Pin, *, confirmed: bool) -> FlowState:
         card = self.session.require_card()
         status = await card.pin_status(self.proof)  # fresh tries, right before the VERIFY
+        if status.verified:  # verified in this card session already: never sent twice
+            self._verified = True
+            return await self._after_proof_pin()
         if status.blocked or status.tries_left is None:
             return self._pin_state(status.tries_left, status.blocked)
         if status.last_try and not confirmed:

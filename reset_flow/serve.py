@@ -17,17 +17,23 @@ import uvicorn
 
 from readers.jpki import PinKind
 from reset_flow.clock import Clock, SystemClock, TrainingClock, parse_moment
-from reset_flow.embedded import DATABASE_NAME, default_data_dir
+from reset_flow.config import load_config
+from reset_flow.embedded import DATABASE_NAME, default_data_dir, training_authority
 from reset_flow.errors import CannotListen, ServiceNotConfigured, ServiceOptionInvalid, TerminalUnknown
 from reset_flow.service.office import ReservationOffice, ServiceLimits, ServiceSettings
 from reset_flow.service.rate_limits import Limit
 from reset_flow.service.store import SCHEMA_VERSION, ReservationStore, Role
-from reset_flow.trust import TrustAnchors, issuer_anchor_from_file, training_trust
+from reset_flow.trust import TrustAnchors, grouped_hex, issuer_anchor_from_file
+from reset_flow.trust_setup import open_trust_store, service_trust
 
 
 def settings_from(args: argparse.Namespace) -> ServiceSettings:
-    """Trust anchors and clock from the command line (TrainingClockRefused outside training)."""
-    trust = TrustAnchors(()) if args.no_training_anchors else training_trust()
+    """Trust anchors and clock from the config and the command line: the trust store and
+    ``--anchor`` files, plus the training CAs only with ``--training`` (or ``training = true``).
+    A training clock is refused outside training mode and while a real issuer is trusted."""
+    config = load_config(getattr(args, "config", None))
+    training = config.training if args.training is None else args.training
+    store = open_trust_store(args.trust_store or config.trust_store_folder)
     extra = []
     for spec in args.anchor or ():
         purpose, _, path = spec.partition(":")
@@ -37,7 +43,7 @@ def settings_from(args: argparse.Namespace) -> ServiceSettings:
             extra.append(issuer_anchor_from_file(PinKind(purpose), Path(path)))
         except (OSError, ValueError) as error:
             raise ServiceNotConfigured(f"cannot use {path} as a trust anchor: {error}") from None
-    trust = TrustAnchors(trust.anchors + tuple(extra), trust.reset_master_key)
+    trust = service_trust(store, tuple(extra), training=training)
     clock: Clock = SystemClock()
     if args.training_at:
         try:
@@ -46,7 +52,8 @@ def settings_from(args: argparse.Namespace) -> ServiceSettings:
             raise ServiceNotConfigured(
                 f"--training-at: not an ISO date and time: {args.training_at!r}"
             ) from None
-    return ServiceSettings(clock=clock, trust=trust, limits=limits_from(args))
+    limits = limits_from(args)
+    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust), limits=limits)
 
 
 def limits_from(args: argparse.Namespace) -> ServiceLimits:
@@ -150,6 +157,7 @@ async def run_serve(args: argparse.Namespace) -> int:
                 "jpki-reset serve: no terminal tokens yet; create one with --new-terminal NAME",
                 file=sys.stderr,
             )
+        say_trust(settings.trust)
         if settings.clock.training:
             print(
                 f"jpki-reset serve: TRAINING CLOCK, now {settings.clock.now().isoformat()}", file=sys.stderr
@@ -173,3 +181,27 @@ async def run_serve(args: argparse.Namespace) -> int:
         return 0 if server.started else 5
     finally:
         store.close()
+
+
+def say_trust(trust: TrustAnchors) -> None:
+    """What this service trusts, on its log: a person starting it sees TRAINING, or which issuers."""
+    if trust.training:
+        print(
+            "jpki-reset serve: TRAINING mode: the training CAs are trusted (their keys are public);"
+            " every answer says TRAINING",
+            file=sys.stderr,
+        )
+    if not trust.anchors:
+        print(
+            "jpki-reset serve: no issuer is trusted: every card is refused (certificate-untrusted);"
+            " add one with jpki-reset trust add, or start with --training for training cards",
+            file=sys.stderr,
+        )
+    for anchor in trust.real_issuers:
+        crl = "with a CRL" if anchor.crl is not None else "no CRL configured: revocation NOT checked"
+        subject = anchor.certificate.subject.rfc4514_string()
+        print(
+            f"jpki-reset serve: trusts {anchor.purpose.value} CA {subject}"
+            f" (SHA-256 {grouped_hex(anchor.sha256)[:19]}...; {crl})",
+            file=sys.stderr,
+        )

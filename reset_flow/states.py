@@ -151,6 +151,13 @@ class GoToWindow(Terminal):
 
 
 @dataclass(frozen=True, slots=True)
+class IssuerNotTrusted(Terminal):
+    """The card's issuer is not trusted on this terminal: the service would refuse its proof, so
+    the flow stops before any PIN. An operator adds the issuer with ``jpki-reset trust add``
+    after comparing its CA fingerprints with the ones the issuer publishes."""
+
+
+@dataclass(frozen=True, slots=True)
 class CardProblem(Terminal):
     """The card cannot be used here (``code``: a readers error code, e.g. not-a-my-number-card)."""
 

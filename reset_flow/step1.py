@@ -24,6 +24,7 @@ from reset_flow.states import (
     ConfirmIdentity,
     FlowState,
     GoToWindow,
+    IssuerNotTrusted,
     NotStarted,
     ReservationMade,
 )
@@ -38,9 +39,11 @@ class Step1(ResetFlow):
 
     async def _open_and_triage(self) -> FlowState:
         report = await self.session.open()
-        result = triage(report, self.clock.now(), self.revocation)
+        result = triage(report, self.clock.now(), self.revocation, self.issuer)
         if result.verdict is Verdict.WINDOW:
             return GoToWindow(result.reasons)
+        if result.verdict is Verdict.ISSUER_NOT_TRUSTED:
+            return IssuerNotTrusted()
         return ChoosePin(result.kiosk_pins, result)
 
     async def choose_pin(self, reset: PinKind) -> FlowState:

@@ -28,6 +28,7 @@ from reset_flow.states import (
     ChooseReservation,
     FlowState,
     GoToWindow,
+    IssuerNotTrusted,
     KioskClosed,
     NeedNewPin,
     NoReservation,
@@ -36,7 +37,7 @@ from reset_flow.states import (
     ResetDone,
     StoppedBeforeIssuerCommand,
 )
-from reset_flow.triage import Triage, triage
+from reset_flow.triage import Triage, Verdict, triage
 
 # What a real card's step 2 has checked when it stops before the issuer's command.
 REAL_CARD_CHECKS = (
@@ -64,9 +65,11 @@ class Step2(ResetFlow):
 
     async def _open_and_look_up(self) -> FlowState:
         report = await self.session.open()
-        self._triage = triage(report, self.clock.now(), self.revocation)
+        self._triage = triage(report, self.clock.now(), self.revocation, self.issuer)
         if self.session.identity is None:  # no authentication certificate: nothing to look up
             return GoToWindow(self._triage.reasons)
+        if self._triage.verdict is Verdict.ISSUER_NOT_TRUSTED:
+            return IssuerNotTrusted()
         return await self._look_up()
 
     async def _look_up(self) -> FlowState:
@@ -150,17 +153,20 @@ class Step2(ResetFlow):
         signature = await card.sign(self.proof, digest)
         proof = Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
         # Only a card the service holds the authority for is asked for its reset challenge.
-        card_challenge = await card.begin_reset(self.reset) if self.reservation.issuer_reset else None
+        commands = self.issuer_commands
+        issuer = commands(self.session.require_connection()) if commands else None
+        card_challenge = None
+        if issuer is not None and self.reservation.issuer_reset:
+            card_challenge = await issuer.challenge(self.reset)
         try:
             authorisation = await self.service.authorise(
                 self.reservation.id, proof, card_challenge, idempotency_key=self._key
             )
         except ServiceRefused as refusal:
             return self._authorisation_refused(refusal)
-        if authorisation.cryptogram is None or card_challenge is None:
+        if authorisation.cryptogram is None or issuer is None or card_challenge is None:
             return StoppedBeforeIssuerCommand(self.reset, REAL_CARD_CHECKS)
-        await card.external_authenticate(self.reset, authorisation.cryptogram)
-        await card.reset_retry_counter(self.reset, new)
+        await issuer.reset(self.reset, authorisation.cryptogram, new)
         self._authorisation, self._card_reset = authorisation, True
         self._completion_key = self._new_key()  # the completion's own key, kept for its retries
         return await self._finish()

@@ -8,9 +8,9 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from readers.card_identity import card_identity
 from readers.jpki import PinKind
 from readers.training_card.pki import training_pki
-from readers.training_card.reset_protocol import card_identity
 from reset_flow.client import Proof
 from reset_flow.pin_rules import proof_pin_for
 from reset_flow.proof import ProofPurpose, proof_digest

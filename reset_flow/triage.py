@@ -16,12 +16,16 @@ from reset_flow.certificate_validity import CertificateStanding, Revocation, cer
 from reset_flow.pin_rules import RESETTABLE_PINS, proof_pin_for
 
 RevocationCheck = Callable[[bytes], Revocation]
+IssuerCheck = Callable[[bytes], bool]  # is this authentication certificate's issuer trusted here?
 WINDOW_ONLY_PINS: tuple[PinKind, ...] = (PinKind.JUKI, PinKind.KENMEN)
 
 
 class Verdict(StrEnum):
     KIOSK = "kiosk"  # the kiosk path can reset at least one PIN
     WINDOW = "window"  # go to the municipal window
+    # The card could take the kiosk path, but this terminal does not trust its issuer yet: the
+    # service would refuse step 1, so it stops before any PIN (``jpki-reset trust add``).
+    ISSUER_NOT_TRUSTED = "issuer-not-trusted"
 
 
 class ReasonCode(StrEnum):
@@ -56,6 +60,9 @@ class ReasonCode(StrEnum):
     SIGN_CERTIFICATE_RENEWAL_DUE = "sign-certificate-renewal-due"
     SIGN_CERTIFICATE_UNCHECKED = "sign-certificate-unchecked"  # unreadable without the signing PIN
     REVOCATION_UNCHECKED = "revocation-unchecked"  # no revocation list for the issuer at hand
+    REVOCATION_NO_CRL = "revocation-no-crl"  # the issuer is trusted here, but no CRL is configured
+    # this terminal
+    ISSUER_NOT_TRUSTED = "issuer-not-trusted"  # the card's issuer is not in this terminal's trust
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +86,16 @@ class Triage:
         return tuple(r for r in self.reasons if pin in r.pins)
 
 
-def triage(report: CardReport, now: datetime, revocation: RevocationCheck | None = None) -> Triage:
+def triage(
+    report: CardReport,
+    now: datetime,
+    revocation: RevocationCheck | None = None,
+    issuer: IssuerCheck | None = None,
+) -> Triage:
     """The verdict for ``report`` at ``now``. ``revocation`` checks a certificate's DER against the
-    revocation lists at hand; without it, revocation is reported as unchecked."""
+    revocation lists at hand; without it, revocation is reported as unchecked. ``issuer`` says
+    whether this terminal's service trusts the authentication certificate's issuer (None: not
+    known here, e.g. a shared service)."""
     reasons: list[Reason] = []
     both = RESETTABLE_PINS
     kind = report.info.kind
@@ -101,6 +115,9 @@ def triage(report: CardReport, now: datetime, revocation: RevocationCheck | None
         summary = report.certificates.get(cert_kind)
         if summary is not None and summary.present:
             reasons += _certificate_reasons(pin, summary, now, revocation)
+    auth = report.certificates.get(CertificateKind.AUTH)
+    if issuer is not None and auth is not None and auth.der is not None and not issuer(auth.der):
+        reasons.append(Reason(ReasonCode.ISSUER_NOT_TRUSTED, (), window=False))
     return _verdict(_unique(reasons))
 
 
@@ -150,6 +167,8 @@ def _certificate_reasons(
         reasons.append(Reason(_code(pin, "certificate-malformed"), RESETTABLE_PINS))
     elif checked is Revocation.REVOKED:
         reasons.append(Reason(_code(pin, "certificate-revoked"), RESETTABLE_PINS))
+    elif checked is Revocation.NO_CRL:
+        reasons.append(Reason(ReasonCode.REVOCATION_NO_CRL, (), window=False))
     elif checked is Revocation.UNKNOWN:
         reasons.append(Reason(ReasonCode.REVOCATION_UNCHECKED, (), window=False))
     return reasons
@@ -169,7 +188,11 @@ def _unique(reasons: list[Reason]) -> list[Reason]:
 
 def _verdict(reasons: list[Reason]) -> Triage:
     kiosk = tuple(pin for pin in RESETTABLE_PINS if not any(pin in r.pins for r in reasons))
-    return Triage(Verdict.KIOSK if kiosk else Verdict.WINDOW, kiosk, tuple(reasons))
+    if not kiosk:
+        return Triage(Verdict.WINDOW, kiosk, tuple(reasons))  # the window, whatever this terminal trusts
+    if any(r.code is ReasonCode.ISSUER_NOT_TRUSTED for r in reasons):
+        return Triage(Verdict.ISSUER_NOT_TRUSTED, kiosk, tuple(reasons))
+    return Triage(Verdict.KIOSK, kiosk, tuple(reasons))
 
 
 # --- status --json ---------------------------------------------------------------------------------
@@ -203,7 +226,15 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.AUTH_CERTIFICATE_RENEWAL_DUE: "user-authentication certificate expires within 3 months",
     ReasonCode.SIGN_CERTIFICATE_RENEWAL_DUE: "signing certificate expires within 3 months",
     ReasonCode.SIGN_CERTIFICATE_UNCHECKED: "signing certificate not checked (needs the signing PIN)",
-    ReasonCode.REVOCATION_UNCHECKED: "revocation not checked: no revocation list for this issuer",
+    ReasonCode.REVOCATION_UNCHECKED: "revocation not checked here: no revocation list for this issuer",
+    ReasonCode.REVOCATION_NO_CRL: (
+        "no CRL is configured for this card's issuer: revocation is NOT checked"
+        " (add one with jpki-reset trust crl FINGERPRINT FILE)"
+    ),
+    ReasonCode.ISSUER_NOT_TRUSTED: (
+        "this terminal does not trust the card's issuer: compare its CA fingerprints with the"
+        " issuer's published ones and run jpki-reset trust add --reader SPEC"
+    ),
 }
 _PIN_NAMES = {PinKind.SIGN: "signing PIN", PinKind.AUTH: "user-authentication PIN"}
 
@@ -211,14 +242,19 @@ _PIN_NAMES = {PinKind.SIGN: "signing PIN", PinKind.AUTH: "user-authentication PI
 def summary_text(result: Triage) -> str:
     if result.verdict is Verdict.WINDOW:
         return "go to the municipal window"
+    if result.verdict is Verdict.ISSUER_NOT_TRUSTED:
+        return "the card's issuer is not trusted on this terminal: no step can start here yet"
     return "kiosk path possible for the " + " and the ".join(_PIN_NAMES[p] for p in result.kiosk_pins)
 
 
 def triage_json(
-    report: CardReport, now: datetime, revocation: RevocationCheck | None = None
+    report: CardReport,
+    now: datetime,
+    revocation: RevocationCheck | None = None,
+    issuer: IssuerCheck | None = None,
 ) -> dict[str, Any]:
     """The ``triage`` object of ``jpki-reset status --json``."""
-    result = triage(report, now, revocation)
+    result = triage(report, now, revocation, issuer)
     return {
         "verdict": result.verdict.value,
         "kiosk_pins": [p.value for p in result.kiosk_pins],

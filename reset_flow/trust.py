@@ -1,15 +1,15 @@
 """Trust anchors and the checks of a proof certificate: chain, validity, revocation, purpose.
 
-The default is the training PKI (training CAs, the signing CA's CRL, the training reset authority).
-Real issuers' CA certificates can be added as anchors; the service then checks real cards all the
-way, but holds no reset authority for them (``IssuerAnchor.resettable`` is False).
+Which anchors a terminal or a service trusts is decided where it is composed (``trust_setup``):
+the training CAs only in training mode, otherwise a real issuer's CAs from the trust store. The
+service checks a real card all the way, but holds no reset authority for it
+(``IssuerAnchor.resettable`` is False).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 from cryptography import x509
@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from readers.jpki import PinKind
-from readers.training_card.pki import TRAINING_POLICY_OIDS, training_pki
 from reset_flow.certificate_validity import Revocation
 
 # What cryptography raises for a certificate that does not decode, field by field (it decodes
@@ -50,6 +49,7 @@ class IssuerAnchor:
     crl: x509.CertificateRevocationList | None = None
     policy: x509.ObjectIdentifier | None = None  # a certificate policy leaves must carry
     resettable: bool = False  # the service holds the reset authority for this issuer's cards
+    training: bool = False  # a training CA: its keys are public, so it is trusted in training mode only
     # The CRL's serial numbers, read once: a revocation check is then a set lookup.
     revoked_serials: frozenset[int] = field(init=False, repr=False, compare=False)
 
@@ -58,6 +58,10 @@ class IssuerAnchor:
             frozenset(entry.serial_number for entry in self.crl) if self.crl is not None else frozenset()
         )
         object.__setattr__(self, "revoked_serials", serials)
+
+    @property
+    def sha256(self) -> bytes:
+        return self.certificate.fingerprint(SHA256())
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +87,16 @@ class TrustAnchors:
 
     @property
     def training(self) -> bool:
-        """Training mode: the training reset authority is configured."""
-        return self.reset_master_key is not None
+        """Training mode: a training CA is trusted (every answer then says TRAINING)."""
+        return any(anchor.training for anchor in self.anchors)
+
+    @property
+    def real_issuers(self) -> tuple[IssuerAnchor, ...]:
+        """The anchors that are not training CAs (their presence forbids a training clock)."""
+        return tuple(anchor for anchor in self.anchors if not anchor.training)
+
+    def __add__(self, other: TrustAnchors) -> TrustAnchors:
+        return TrustAnchors(self.anchors + other.anchors, self.reset_master_key or other.reset_master_key)
 
     def check(self, der: bytes, purpose: PinKind, now: datetime) -> tuple[x509.Certificate, IssuerAnchor]:
         """The certificate, if it chains to an anchor for ``purpose``, is valid at ``now``, is not
@@ -131,15 +143,19 @@ class TrustAnchors:
         return _Examined(cert, anchor, not_before, not_after)
 
     def _issuer_of(self, cert: x509.Certificate, purpose: PinKind) -> IssuerAnchor:
-        for anchor in self.anchors:
-            if anchor.purpose is not purpose or anchor.certificate.subject != cert.issuer:
-                continue
-            try:
-                cert.verify_directly_issued_by(anchor.certificate)
-            except (ValueError, TypeError, InvalidSignature):
-                continue
-            return anchor
-        raise CertificateRefused("certificate-untrusted", purpose, "not issued by a trusted CA")
+        anchor = _issuing_anchor(self.anchors, cert, purpose)
+        if anchor is None:
+            raise CertificateRefused("certificate-untrusted", purpose, "not issued by a trusted CA")
+        return anchor
+
+    def trusts_issuer_of(self, der: bytes) -> bool:
+        """Whether a user-authentication certificate was issued by a trusted authentication CA
+        (the card check asks, so that step 1 stops before a PIN when the service would refuse)."""
+        try:
+            cert = x509.load_der_x509_certificate(der)
+            return _issuing_anchor(self.anchors, cert, PinKind.AUTH) is not None
+        except UNDECODABLE:
+            return False
 
     def revocation_of(self, der: bytes) -> Revocation:
         """Whether a certificate (either purpose) is on its issuer's revocation list, if we hold one."""
@@ -152,7 +168,23 @@ class TrustAnchors:
         for anchor in self.anchors:
             if anchor.certificate.subject == issuer and anchor.crl is not None:
                 return Revocation.REVOKED if serial in anchor.revoked_serials else Revocation.GOOD
+        if any(anchor.certificate.subject == issuer for anchor in self.anchors):
+            return Revocation.NO_CRL
         return Revocation.UNKNOWN
+
+
+def _issuing_anchor(
+    anchors: tuple[IssuerAnchor, ...], cert: x509.Certificate, purpose: PinKind
+) -> IssuerAnchor | None:
+    for anchor in anchors:
+        if anchor.purpose is not purpose or anchor.certificate.subject != cert.issuer:
+            continue
+        try:
+            cert.verify_directly_issued_by(anchor.certificate)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return anchor
+    return None
 
 
 def verify_signature(cert: x509.Certificate, digest: bytes, signature: bytes, which: PinKind) -> None:
@@ -190,36 +222,19 @@ def _made_for(cert: x509.Certificate, purpose: PinKind, policy: x509.ObjectIdent
     return any(info.policy_identifier == policy for info in policies)
 
 
-def _training_policy(kind: str) -> x509.ObjectIdentifier:
-    return x509.ObjectIdentifier(TRAINING_POLICY_OIDS[kind])
+def grouped_hex(data: bytes) -> str:
+    """Upper-case hex in groups of four, as issuers publish their CA fingerprints: ``7598 BFD9 ...``."""
+    text = data.hex().upper()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-@cache
-def training_trust() -> TrustAnchors:
-    """The training CAs (each with its CRL, checked against its CA) and reset authority."""
-    pki = training_pki()
-    auth_ca = x509.load_der_x509_certificate(pki.auth_ca_certificate)
-    sign_ca = x509.load_der_x509_certificate(pki.sign_ca_certificate)
-    auth_crl = x509.load_der_x509_crl(pki.auth_crl)
-    sign_crl = x509.load_der_x509_crl(pki.sign_crl)
-    for ca, crl in ((auth_ca, auth_crl), (sign_ca, sign_crl)):
-        if not crl.is_signature_valid(ca.public_key()):  # type: ignore[arg-type]
-            raise ValueError("a training CRL is not signed by its training CA")
-    return TrustAnchors(
-        (
-            IssuerAnchor(PinKind.AUTH, auth_ca, auth_crl, _training_policy("auth"), resettable=True),
-            IssuerAnchor(PinKind.SIGN, sign_ca, sign_crl, _training_policy("sign"), resettable=True),
-        ),
-        reset_master_key=pki.reset_master_key,
-    )
+def load_certificate(data: bytes) -> x509.Certificate:
+    """A certificate from PEM or DER bytes (ValueError when it is neither)."""
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificate(data)
+    return x509.load_der_x509_certificate(data)
 
 
 def issuer_anchor_from_file(purpose: PinKind, path: Path) -> IssuerAnchor:
     """A real issuer's CA certificate (PEM or DER) as an anchor, without reset authority."""
-    data = path.read_bytes()
-    cert = (
-        x509.load_pem_x509_certificate(data)
-        if b"-----BEGIN" in data
-        else x509.load_der_x509_certificate(data)
-    )
-    return IssuerAnchor(purpose, cert)
+    return IssuerAnchor(purpose, load_certificate(path.read_bytes()))

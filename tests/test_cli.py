@@ -32,7 +32,9 @@ def test_status_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) ->
     data = json.loads(capsys.readouterr().out)
     assert data["card"]["kind"] == "my-number-card"
     assert set(data["pins"]) == {"auth", "sign", "juki", "kenmen"}
-    assert data["pins"]["auth"] == {"tries_left": 3, "max_tries": 3, "blocked": False, "set": True}
+    auth = {"tries_left": 3, "max_tries": 3, "blocked": False, "set": True, "verified": False}
+    assert data["pins"]["auth"] == auth
+    assert data["warnings"] == [] and "sign_pin" not in data
     assert data["certificates"]["sign"]["present"] is False
     assert data["certificates"]["auth"]["not_after"].startswith("2031-01-09")
 
@@ -51,11 +53,16 @@ def test_status_reads_the_signing_certificate_only_with_its_pin() -> None:
     assert "TRAINING Taro Adult" in sign["subject"] and "train1234" not in done.stdout.lower()
 
 
-def test_a_wrong_signing_pin_is_exit_4_with_one_line() -> None:
+def test_a_wrong_signing_pin_is_exit_4_with_one_line_after_the_whole_report() -> None:
     done = run("status", "--ask-sign-pin", stdin="WRONG9876\n")
     assert done.returncode == 4
     assert done.stderr.strip() == "jpki-reset: wrong-pin: wrong signing PIN: 4 tries left"
     assert "WRONG9876" not in done.stderr + done.stdout
+    assert "signing PIN                4 of 5 tries left" in done.stdout
+    assert (
+        "resident-registry PIN" in done.stdout
+        and "Signing PIN given: the signing PIN was wrong" in done.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 
 from readers.errors import JpkiResetError
-from tui.commands import demo, emulate, record, serve, status, web
+from tui.commands import demo, emulate, record, serve, status, trust, web
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -23,7 +23,7 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
 )
 
 # Commands that run a coroutine; ``demo`` and the TUI run Textual's own event loop.
-COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate}
+COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate, "trust": trust}
 TUI_COMMANDS = {"demo": demo, "web": web}
 
 
@@ -41,9 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_tui_options(parser: argparse.ArgumentParser) -> None:
+    from pathlib import Path
+
     parser.add_argument("--server", default=None, help="reservation service URL (default: in-process)")
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language (default: locale)")
     parser.add_argument("--at", default=None, metavar="TIME", help="training only: service clock (ISO)")
+    parser.add_argument("--config", type=Path, default=None, help="the config file (default: config dir)")
+    parser.add_argument(
+        "--training",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="training mode whatever the reader: the training CAs only, TRAINING on every screen",
+    )
+    parser.add_argument("--trust-store", type=Path, default=None, metavar="DIR", help="the trust store")
+    parser.add_argument("--token-file", type=Path, default=None, metavar="FILE", help="token for --server")
 
 
 def _tui(args: argparse.Namespace) -> int:

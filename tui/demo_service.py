@@ -23,7 +23,11 @@ from reset_flow.service.challenges import ScriptedChallenges
 
 def demo_service(folder: Path, clock: Clock, seed: str) -> ReservationClient:
     """The embedded service on ``folder`` (a fresh one per demo), challenges drawn from ``seed``."""
-    app, token = embedded_app(folder, clock=clock, challenges=ScriptedChallenges(seed))
+    from reset_flow.trust_setup import training_trust
+
+    app, token = embedded_app(  # a demo is training
+        folder, clock=clock, trust=training_trust(), challenges=ScriptedChallenges(seed)
+    )
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo", headers=headers)
     return ReservationClient(http)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from readers.errors import ReaderSpecInvalid
+from reset_flow.config import Config, load_config
 from tui.app import ResetApp
 from tui.wizard import Wizard
 
@@ -22,20 +23,57 @@ def parse_at(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
-def build_wizard(reader: str | None, server: str | None, at: str | None) -> Wizard:
+def build_wizard(
+    reader: str | None,
+    server: str | None,
+    at: str | None,
+    *,
+    config: Config | None = None,
+    training: bool | None = None,
+    trust_store: Path | None = None,
+    token_file: Path | None = None,
+) -> Wizard:
+    """The wizard for these options; each one given overrides ``config`` (the config file)."""
+    config = config or Config()
     wizard = Wizard(reader_spec=reader, preselected=reader is not None)
-    wizard.server_url = server
+    wizard.server_url = server or config.server
+    wizard.training_mode = config.training if training is None else training
+    wizard.trust_store = trust_store or config.trust_store
+    if wizard.server_url is not None:
+        wizard.token = terminal_token(config, token_file)
     if at is not None:
-        if reader is None or not wizard.training:
+        if not wizard.training:
             # The service clock may only be moved for training: a resident's card keeps real time.
             raise ReaderSpecInvalid("--at needs a training card or a recording (--reader training:...)")
         wizard.training_at = parse_at(at)
     return wizard
 
 
+def terminal_token(config: Config, token_file: Path | None) -> str | None:
+    """--token-file, else JPKI_RESET_TOKEN, else the config's token file."""
+    import os
+
+    from reset_flow.embedded import token_from_environment
+
+    if token_file is not None:
+        return Config(token_file=token_file).token()
+    return token_from_environment(os.environ) or config.token()
+
+
 def build_app(args: argparse.Namespace) -> ResetApp:
-    """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME]`` runs."""
-    return ResetApp(build_wizard(args.reader, args.server, args.at), lang=args.lang)
+    """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME] ...`` runs,
+    with the config file's settings where no option is given."""
+    config = load_config(args.config)
+    wizard = build_wizard(
+        args.reader,
+        args.server,
+        args.at,
+        config=config,
+        training=args.training,
+        trust_store=args.trust_store,
+        token_file=args.token_file,
+    )
+    return ResetApp(wizard, lang=args.lang or config.language)
 
 
 def run_tui(args: argparse.Namespace) -> int:

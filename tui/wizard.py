@@ -15,12 +15,15 @@ from tui.choices import Task, TaskChoice, discover_readers
 
 if TYPE_CHECKING:
     from readers.card_check import CardReport
+    from readers.connection import CardConnection
     from readers.discovery import ReaderChoice
-    from readers.jpki import JpkiCard, PinKind
+    from readers.jpki import PinKind
     from readers.reader import Reader
     from reset_flow.client import ReservationClient
     from reset_flow.clock import Clock
     from reset_flow.flow import ResetFlow
+    from reset_flow.triage import IssuerCheck, RevocationCheck
+    from reset_flow.trust import TrustAnchors
     from tui.progress import CountingReader, ProgressListener
 
 ReaderFactory = Callable[[str], "Reader"]
@@ -42,21 +45,44 @@ class Wizard:
     server_url: str | None = None
     training_at: datetime | None = None  # --at: the service clock, training only
     service_training_time: datetime | None = None  # a shared service said it runs a training clock
+    training_mode: bool = False  # --training or ``training = true`` in the config, whatever the reader
+    service_training: bool = False  # a shared service said it trusts the training CAs
+    trust_store: Path | None = None  # the trust store folder (None: the one in the config directory)
+    token: str | None = None  # the terminal token for --server (JPKI_RESET_TOKEN or the config)
     open_reader: ReaderFactory = _open
     reader: CountingReader | None = None
-    card: JpkiCard | None = None
+    card: CardConnection | None = None
     card_events: Callable[[str], None] | None = None  # the app's router of reader events
     data_dir: Path | None = None  # the embedded service's folder (None: the user data directory)
     flow: ResetFlow | None = None
     service: ReservationClient | None = None
     _clock: Clock | None = None
     _reader_spec: str | None = None
+    _service_key: object = None  # what the embedded service was built to trust (None: given to us)
     report: CardReport | None = None
 
     @property
     def training(self) -> bool:
-        """Training mode: a training card or a recording, never a resident's card."""
+        """Training mode: a training card or a recording (never a resident's card), or switched on
+        by --training / the config. The embedded service then trusts the training CAs only."""
+        if self.training_mode:
+            return True
         return bool(self.reader_spec) and self.reader_spec.split(":", 1)[0] in ("training", "replay")
+
+    def trust(self) -> TrustAnchors:
+        """What this terminal's embedded service trusts, read again each time (``jpki-reset trust``
+        may have changed the store since)."""
+        from reset_flow.trust_setup import open_trust_store, terminal_trust
+        from reset_flow.trust_store import default_trust_store
+
+        store = open_trust_store(self.trust_store or default_trust_store())
+        return terminal_trust(store, training=self.training)
+
+    def card_checks(self) -> tuple[RevocationCheck, IssuerCheck | None]:
+        """Revocation by the lists at hand, and whether the service trusts the card's issuer: known
+        only for the embedded service (a shared one keeps its own trust store)."""
+        trust = self.trust()
+        return trust.revocation_of, (trust.trusts_issuer_of if self.server_url is None else None)
 
     @property
     def reset_pin(self) -> PinKind | None:
@@ -77,14 +103,14 @@ class Wizard:
             self._reader_spec = self.reader_spec
         return self.reader
 
-    async def session(self) -> JpkiCard:
+    async def session(self) -> CardConnection:
         """The card check's session, connecting the reader if needed (flows keep their own)."""
         if self.card is None:
-            from readers.jpki import JpkiCard
+            from readers.connection import CardConnection
 
             reader = self.ensure_reader()
             await reader.connect()
-            self.card = JpkiCard(reader)
+            self.card = CardConnection(reader)
         return self.card
 
     @property
@@ -101,22 +127,32 @@ class Wizard:
         self._clock = clock
 
     def ensure_service(self) -> ReservationClient:
-        if self.service is None:
-            from tui.service import open_service
+        """The service client; the embedded one is built again when what it should trust changed
+        (another reader switched training mode, or the trust store changed)."""
+        trust = self.trust() if self.server_url is None else None
+        key = _trust_key(trust)
+        if self.service is not None and (self._service_key is None or self._service_key == key):
+            return self.service
+        from tui.service import open_service
 
-            self.service = open_service(self.server_url, self.clock, self.data_dir)
+        self.service = open_service(self.server_url, self.clock, self.data_dir, trust=trust, token=self.token)
+        self._service_key = key
         return self.service
 
     def start_flow(self) -> ResetFlow:
         """A fresh step-1 or step-2 flow for the chosen task, on the chosen reader."""
+        from readers.training_card.issuer import TrainingIssuer
         from reset_flow.step1 import Step1
         from reset_flow.step2 import Step2
-        from reset_flow.trust import training_trust
 
         kind = Step1 if self.is_task(Task.STEP1) else Step2
-        # Revocation is checked against the revocation lists at hand (the training CA's).
-        revocation = training_trust().revocation_of
-        self.flow = kind(self.ensure_reader(), self.ensure_service(), self.clock, revocation=revocation)
+        # The training issuer's commands reach a card only when the service sends their cryptogram.
+        revocation, issuer = self.card_checks()
+        service = self.ensure_service()
+        reader = self.ensure_reader()
+        self.flow = kind(
+            reader, service, self.clock, revocation=revocation, issuer=issuer, issuer_commands=TrainingIssuer
+        )
         return self.flow
 
     def _card_event(self, event: str) -> None:
@@ -143,3 +179,15 @@ class Wizard:
         self.report = None
         self.card = None
         self.flow = None
+
+
+def _trust_key(trust: TrustAnchors | None) -> object:
+    """What identifies a trust for rebuilding the embedded service: anchors and their CRLs."""
+    if trust is None:
+        return "remote"
+    from cryptography.hazmat.primitives.hashes import SHA256
+
+    return trust.training, tuple(
+        (a.purpose, a.sha256, a.crl.fingerprint(SHA256()) if a.crl is not None else None)
+        for a in trust.anchors
+    )

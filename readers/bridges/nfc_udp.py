@@ -86,8 +86,8 @@ class NfcUdpCard(Bridge):
             frame = bytes.fromhex(text)
         except ValueError:
             return None
-        if kind != BIT_RATE:
-            return None  # only Type B at 106 kbit/s here
+        if kind != BIT_RATE or not self.card.profile.type_b:
+            return None  # only Type B at 106 kbit/s here (a FeliCa card stays silent)
         if sender != self._peer:
             self._peer = sender
             self.card.power_on()

@@ -1,4 +1,5 @@
-"""The training card: a pure APDU state machine that answers as the JPKI applet does (docs/protocol.md).
+"""The training card: a pure APDU state machine that answers as the JPKI applet does, following the
+public real-card evidence (each behaviour and its source: docs/training-cards.md).
 
 ``TrainingCard.respond(command) -> response`` is all a bridge needs. PIN counters persist for the
 card's lifetime; selections, verified PINs, challenges and the issuer state last one power cycle.
@@ -10,9 +11,10 @@ import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from readers.apdu import SHORT_MAX, Command, Response
+from readers.card_identity import card_identity
 from readers.errors import JpkiResetError
 from readers.jpki_applet import (
     AID_CARD_FACE,
@@ -20,13 +22,14 @@ from readers.jpki_applet import (
     AID_JUKI,
     AID_JUKI_ALT,
     AID_KENMEN,
-    DIGEST_INFO_PREFIXES,
     EF_AUTH_CA,
     EF_AUTH_CERT,
     EF_AUTH_KEY,
     EF_AUTH_PIN,
     EF_CERT_AVAILABILITY,
     EF_JUKI_PIN,
+    EF_KENMEN_ATTRIBUTES,
+    EF_KENMEN_NUMBER,
     EF_KENMEN_PIN,
     EF_SIGN_CA,
     EF_SIGN_CERT,
@@ -34,17 +37,12 @@ from readers.jpki_applet import (
     EF_SIGN_PIN,
     EF_TOKEN_INFO,
 )
-from readers.training_card.pki import training_pki
-from readers.training_card.profiles import TRAINING_ATR, PinSetup, Profile, get_profile
-from readers.training_card.reset_protocol import (
-    CHALLENGE_LENGTH,
-    card_identity,
-    card_key,
-    reset_cryptogram,
-)
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from readers.training_card.card_info_files import attribute_record, individual_number_record
+from readers.training_card.foreign import foreign_answer
+from readers.training_card.pki import CardCredentials, IssuedCard, training_pki
+from readers.training_card.profiles import CardKind, PinSetup, Profile, get_profile
+from readers.training_card.reset_protocol import CHALLENGE_LENGTH, card_key, reset_cryptogram
+from readers.training_card.signing import RawSigner
 
 OK = 0x9000
 
@@ -63,7 +61,7 @@ class PinState:
 
 @dataclass
 class Key:
-    sign: object  # a callable DigestInfo -> signature
+    sign: Callable[[bytes], bytes]  # data to sign (a DigestInfo, or any short input) -> signature
     needs_pin: int
 
 
@@ -77,16 +75,28 @@ class Session:
     challenge: bytes | None = None
     issuer_state_for: int | None = None
     pending: bytes = b""  # answer waiting for GET RESPONSE
+    settling: bool = False  # the card answers 6F 00 to the first command after power-up
 
 
 class TrainingCard:
     """One emulated My Number Card, personalised from a training profile."""
 
-    def __init__(self, profile: Profile | str = "adult") -> None:
+    def __init__(self, profile: Profile | str = "adult", *, issued: IssuedCard | None = None) -> None:
         self.profile = get_profile(profile) if isinstance(profile, str) else profile
-        self.atr = TRAINING_ATR
+        self.atr = self.profile.atr
+        self.session = Session()
+        self.files: dict[bytes, dict[int, bytes]] = {}
+        self.pins: dict[int, PinState] = {}
+        self.keys: dict[int, Key] = {}
+        self._reset_key: bytes | None = None
+        if self.profile.kind is CardKind.JPKI:
+            self._personalise(issued)
+
+    def _personalise(self, issued: IssuedCard | None) -> None:
         pki = training_pki()
-        creds = pki.cards[self.profile.name]
+        creds: CardCredentials | IssuedCard = issued or pki.cards[self.profile.name]
+        auth_ca = issued.auth_ca_certificate if issued else pki.auth_ca_certificate
+        sign_ca = issued.sign_ca_certificate if issued else pki.sign_ca_certificate
         setups = self.profile.pins()
         self.pins = {
             EF_AUTH_PIN: PinState.of(setups["auth"]),
@@ -100,16 +110,23 @@ class TrainingCard:
             EF_TOKEN_INFO: token,
             EF_CERT_AVAILABILITY: bytes.fromhex("8F8F00" if has_sign else "008F00"),
             EF_AUTH_CERT: creds.auth_certificate,
-            EF_AUTH_CA: pki.auth_ca_certificate,
+            EF_AUTH_CA: auth_ca,
         }
-        self.keys = {EF_AUTH_KEY: Key(_signer(lambda: creds.auth_key), EF_AUTH_PIN)}
+        self.keys = {EF_AUTH_KEY: Key(RawSigner(lambda: creds.auth_key), EF_AUTH_PIN)}
         if has_sign:
+            assert creds.sign_certificate is not None
             jpki_files[EF_SIGN_CERT] = creds.sign_certificate
-            jpki_files[EF_SIGN_CA] = pki.sign_ca_certificate
-            self.keys[EF_SIGN_KEY] = Key(_signer(lambda: creds.sign_key), EF_SIGN_PIN)
-        self.files: dict[bytes, dict[int, bytes]] = {
+            if sign_ca is not None:
+                jpki_files[EF_SIGN_CA] = sign_ca
+            self.keys[EF_SIGN_KEY] = Key(RawSigner(lambda: creds.sign_key), EF_SIGN_PIN)
+        card_info = {
+            EF_KENMEN_NUMBER: individual_number_record(),
+            EF_KENMEN_ATTRIBUTES: attribute_record(self.profile.holder),
+        }
+        # In card order: a SELECT by a prefix of an AID finds the first application it starts.
+        self.files = {
             AID_JPKI: jpki_files,
-            AID_KENMEN: {},
+            AID_KENMEN: card_info,
             AID_JUKI: {},
             AID_JUKI_ALT: {},
             AID_CARD_FACE: {},
@@ -120,19 +137,32 @@ class TrainingCard:
             EF_KENMEN_PIN: AID_KENMEN,
             EF_JUKI_PIN: AID_JUKI,
         }
-        self._reset_key = card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
-        self.session = Session()
+        # Files readable only once a PIN of their application is verified: (AP, EF) -> PIN EF.
+        self.protected = {
+            (AID_JPKI, EF_SIGN_CERT): EF_SIGN_PIN,
+            (AID_KENMEN, EF_KENMEN_NUMBER): EF_KENMEN_PIN,
+            (AID_KENMEN, EF_KENMEN_ATTRIBUTES): EF_KENMEN_PIN,
+        }
+        # Another issuer's card holds that issuer's key, not the training authority's.
+        self._reset_key = (
+            None if issued else card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        )
 
     # --- power ------------------------------------------------------------------------------
 
     def power_on(self) -> bytes:
         """A new power cycle: every selection and security state is gone. Returns the ATR."""
-        self.session = Session()
+        self.session = Session(settling=self.profile.not_ready_after_power_up)
         return self.atr
 
     # --- the APDU interface -----------------------------------------------------------------
 
     def respond(self, raw: bytes) -> bytes:
+        if self.profile.kind is not CardKind.JPKI:
+            return foreign_answer(self.profile.kind, raw)
+        if self.session.settling:  # some cards: 6F 00 to the first command after power-up
+            self.session.settling = False
+            return _sw(0x6F00)
         try:
             command = Command.decode(raw)
         except (JpkiResetError, ValueError):
@@ -149,9 +179,12 @@ class TrainingCard:
     def _select(self, c: Command) -> Response:
         s = self.session
         if c.p1 == 0x04:
-            if c.data not in self.files:
+            aid = self._application_named(c.data)
+            if aid is None:
                 return Response(b"", 0x6A82)
-            s.ap, s.ef, s.verified, s.issuer_state_for = c.data, None, set(), None
+            if aid != s.ap or not self.profile.reselect_keeps_verified:
+                s.verified = set()
+            s.ap, s.ef, s.issuer_state_for = aid, None, None
             return _ok()
         if c.p1 == 0x02:
             if s.ap is None or len(c.data) != 2:
@@ -164,6 +197,15 @@ class TrainingCard:
                 s.issuer_state_for = None
             return _ok()
         return Response(b"", 0x6A86)
+
+    def _application_named(self, name: bytes) -> bytes | None:
+        """The application a SELECT by DF name means: the full AID, or the first application
+        whose AID starts with ``name`` (at least the 5-byte registered provider id)."""
+        if name in self.files:
+            return name
+        if len(name) >= 5:
+            return next((aid for aid in self.files if aid.startswith(name)), None)
+        return None
 
     def _exists(self, ap: bytes, fid: int) -> bool:
         if fid in self.files[ap]:
@@ -187,7 +229,8 @@ class TrainingCard:
         content = self.files[s.ap].get(s.ef)
         if content is None:
             return Response(b"", 0x6981)  # a PIN or key file is not readable
-        if s.ap == AID_JPKI and s.ef == EF_SIGN_CERT and EF_SIGN_PIN not in s.verified:
+        needs = self.protected.get((s.ap, s.ef))
+        if needs is not None and needs not in s.verified:
             return Response(b"", 0x6982)
         offset = (c.p1 << 8) | c.p2
         if offset >= len(content):
@@ -211,7 +254,9 @@ class TrainingCard:
         if pin.value is None:
             return Response(b"", 0x6A88)
         if not c.data:  # tries query: spends nothing
-            if fid in self.session.verified:
+            if pin.tries_left == 0:
+                return Response(b"", 0x6984)
+            if fid in self.session.verified and self.profile.verified_query_answers_ok:
                 return _ok()
             return Response(b"", 0x63C0 | pin.tries_left)
         if pin.tries_left == 0:
@@ -252,6 +297,8 @@ class TrainingCard:
         found = self._current_pin()
         if challenge is None or found is None:
             return Response(b"", 0x6985)
+        if self._reset_key is None:
+            return Response(b"", 0x6300)  # no key of ours can authenticate to another issuer's card
         fid, _ = found
         expected = reset_cryptogram(self._reset_key, challenge, fid)
         if not hmac_equal(c.data, expected):
@@ -338,26 +385,3 @@ def _acceptable_pin(fid: int, value: bytes) -> bool:
 
 
 _SIGN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-
-
-def _signer(key: Callable[[], RSAPrivateKey | None]) -> Callable[[bytes], bytes]:
-    """A function DigestInfo -> PKCS#1 v1.5 signature with the card's key. The key and the
-    signing code load at the first signature: a card check never signs."""
-
-    def sign(digest_info: bytes) -> bytes:
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding, utils
-
-        algorithms = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
-        algorithms["sha1"] = hashes.SHA1()
-        for name, prefix in DIGEST_INFO_PREFIXES.items():
-            algorithm = algorithms[name]
-            if digest_info.startswith(prefix) and len(digest_info) == len(prefix) + algorithm.digest_size:
-                private_key = key()
-                assert private_key is not None
-                return private_key.sign(
-                    digest_info[len(prefix) :], padding.PKCS1v15(), utils.Prehashed(algorithm)
-                )
-        raise ValueError("not a DigestInfo this card signs")
-
-    return sign

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,3 +80,17 @@ class TrainingPki:
 def training_pki() -> TrainingPki:
     """The committed training PKI, loaded once per process."""
     return TrainingPki(json.loads(DATA_FILE.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    """A card personalised by an issuer other than the training CA: tests make one with
+    ``cryptography`` to play a real issuer's card. The emulator then holds no reset key (only that
+    issuer could unblock it), as with a resident's card."""
+
+    auth_ca_certificate: bytes
+    auth_certificate: bytes
+    auth_key: rsa.RSAPrivateKey
+    sign_ca_certificate: bytes | None = None
+    sign_certificate: bytes | None = None
+    sign_key: rsa.RSAPrivateKey | None = None

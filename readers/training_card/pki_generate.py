@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from readers.training_card.pki import DATA_FILE, TRAINING_POLICY_OIDS
-from readers.training_card.profiles import PROFILES, Profile
+from readers.training_card.profiles import ADDRESS, BIRTH_DATE, PROFILES, SEX, CardKind, Profile
 
 _ORG = "jpki-reset TRAINING (not J-LIS)"
 
@@ -33,8 +33,14 @@ def _new_key() -> rsa.RSAPrivateKey:
 
 
 def _ca(common_name: str, key: rsa.RSAPrivateKey) -> x509.Certificate:
-    name = _name(C="JP", O=_ORG, CN=common_name)
     start = datetime(2018, 1, 1, tzinfo=UTC)
+    return ca_certificate(_name(C="JP", O=_ORG, CN=common_name), key, start, start + timedelta(days=365 * 20))
+
+
+def ca_certificate(
+    name: x509.Name, key: rsa.RSAPrivateKey, start: datetime, end: datetime
+) -> x509.Certificate:
+    """A self-signed CA certificate as the JPKI CAs are made (tests make other issuers with it)."""
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -42,7 +48,7 @@ def _ca(common_name: str, key: rsa.RSAPrivateKey) -> x509.Certificate:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * 20))
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False),
@@ -145,9 +151,9 @@ _ATTRIBUTE_OIDS = {
 def _attributes(profile: Profile) -> dict[x509.ObjectIdentifier, str]:
     return {
         _ATTRIBUTE_OIDS["name"]: profile.holder,
-        _ATTRIBUTE_OIDS["birth_date"]: "19900401",
-        _ATTRIBUTE_OIDS["sex"]: "9",
-        _ATTRIBUTE_OIDS["address"]: "TRAINING 1-1 Kasumigaseki, Chiyoda-ku, Tokyo (fictional)",
+        _ATTRIBUTE_OIDS["birth_date"]: BIRTH_DATE,
+        _ATTRIBUTE_OIDS["sex"]: SEX,
+        _ATTRIBUTE_OIDS["address"]: ADDRESS,
     }
 
 
@@ -186,7 +192,8 @@ def generate() -> dict[str, object]:
     sign_ca = _ca("TRAINING Digital Signature CA", sign_ca_key)
     cards: dict[str, dict[str, str]] = {}
     revoked: list[x509.RevokedCertificate] = []
-    for number, profile in enumerate(PROFILES.values(), start=1):
+    jpki_profiles = [profile for profile in PROFILES.values() if profile.kind is CardKind.JPKI]
+    for number, profile in enumerate(jpki_profiles, start=1):
         entry: dict[str, str] = {}
         auth_key = _new_key()
         serial_name = _name(C="JP", CN=f"TRAINING-AUTH-{number:04d}")

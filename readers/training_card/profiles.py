@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from readers.errors import UnknownProfile
 
@@ -19,8 +20,38 @@ KENMEN_PIN = "1234"
 TOKEN_MY_NUMBER_CARD = "JPKIAPICCTOKEN2"
 TOKEN_JUKI_CARD = "JPKIAPICCTOKEN"
 
+# The training person's attributes: in the signing certificate and the card-info application.
+BIRTH_DATE = "19900401"
+SEX = "9"  # ISO 5218: not applicable
+ADDRESS = "TRAINING 1-1 Kasumigaseki, Chiyoda-ku, Tokyo (fictional)"
+INDIVIDUAL_NUMBER = "000000000000"  # twelve zeros: plainly no one's individual number
+
+
+def pcsc_atr(historical: bytes) -> bytes:
+    """The ATR a PC/SC reader synthesises for a contactless card (PC/SC part 3): T0, TD1, TD2,
+    the historical bytes and the check byte (the XOR of every byte after TS)."""
+    body = bytes((0x3B, 0x80 | len(historical), 0x80, 0x01)) + historical
+    check = 0
+    for byte in body[1:]:
+        check ^= byte
+    return body + bytes((check,))
+
+
 # Contactless ATR as seen from an RC-S380 class reader (docs/protocol.md); the client never relies on it.
 TRAINING_ATR = bytes.fromhex("3B8880010000 05E0B381A1007F".replace(" ", ""))
+# A FeliCa card behind a PC/SC reader: storage-card historical bytes, standard 11 (FeliCa).
+FELICA_ATR = pcsc_atr(bytes.fromhex("804F0CA0000003061100 3B00000000".replace(" ", "")))
+# Some other ISO 14443-4 Type B card (a bank or transit card): application data of its own.
+OTHER_ISO_ATR = pcsc_atr(bytes.fromhex("00000000B381A100"))
+
+
+class CardKind(StrEnum):
+    """What the emulator is: a My Number Card (or 住基カード), or a card that is not one."""
+
+    JPKI = "jpki"
+    FELICA = "felica"  # a FeliCa-only card: the PC/SC reader answers 6A 81 for it
+    OTHER_ISO = "other-iso"  # an ISO card without the JPKI application: 6A 82
+
 
 # Fixed validity windows keep the training PKI reproducible; regenerate it before 2031.
 VALID = (datetime(2026, 1, 10, tzinfo=UTC), datetime(2031, 1, 9, 23, 59, 59, tzinfo=UTC))
@@ -49,6 +80,23 @@ class Profile:
     validity: tuple[datetime, datetime] = VALID
     sign_revoked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    kind: CardKind = CardKind.JPKI
+    # Where the public sources disagree, the emulator follows one reading and can be switched to
+    # the other (docs/training-cards.md): the tries query of a verified PIN answers its count
+    # (63 Cx, the public trace) or 90 00; a SELECT of the selected JPKI application keeps or drops
+    # the PINs verified; the first command after power-up is answered 6F 00 once (some cards).
+    verified_query_answers_ok: bool = False
+    reselect_keeps_verified: bool = True
+    not_ready_after_power_up: bool = False
+
+    @property
+    def atr(self) -> bytes:
+        return {CardKind.FELICA: FELICA_ATR, CardKind.OTHER_ISO: OTHER_ISO_ATR}.get(self.kind, TRAINING_ATR)
+
+    @property
+    def type_b(self) -> bool:
+        """Whether the card answers an NFC reader as ISO 14443 Type B (FeliCa is Type F)."""
+        return self.kind is not CardKind.FELICA
 
     def pins(self) -> dict[str, PinSetup]:
         """PIN setups keyed by the client's PinKind names: auth, sign, juki, kenmen."""
@@ -116,6 +164,10 @@ PROFILES: dict[str, Profile] = {
             "Old Basic Resident Register card (juki card)",
             "TRAINING Kuro Juki",
             token=TOKEN_JUKI_CARD,
+        ),
+        Profile("felica", "A FeliCa-only card (not a My Number Card)", "", kind=CardKind.FELICA),
+        Profile(
+            "other-iso", "Another ISO card without JPKI (not a My Number Card)", "", kind=CardKind.OTHER_ISO
         ),
     )
 }

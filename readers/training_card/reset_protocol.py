@@ -4,24 +4,24 @@ Not J-LIS's: a real card's RESET RETRY COUNTER needs keys only the issuer holds.
 authority and the training card share a per-card AES key derived from a training master key and
 the card's identity; the authority proves itself by a CMAC over the card's fresh challenge and
 the PIN file to reset. Both sides use these functions, so they cannot drift apart.
+
+``TrainingResetAuthority`` is the service's half (the service is given one only in training
+mode); ``readers.training_card.issuer.TrainingIssuer`` is the terminal's half, the card commands.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 from cryptography.hazmat.primitives.ciphers.algorithms import AES
 from cryptography.hazmat.primitives.cmac import CMAC
+
+from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
+from readers.pins import PinKind
 
 CHALLENGE_LENGTH = 8
 CRYPTOGRAM_LENGTH = 16
 _CARD_KEY_LABEL = b"jpki-reset/training/card-key/v1"
 _RESET_LABEL = b"jpki-reset/training/reset/v1"
-
-
-def card_identity(auth_certificate_der: bytes) -> bytes:
-    """The card's identity: the first 16 bytes of the SHA-256 of its authentication certificate."""
-    return hashlib.sha256(auth_certificate_der).digest()[:16]
+PIN_FILES = {PinKind.AUTH: EF_AUTH_PIN, PinKind.SIGN: EF_SIGN_PIN}  # the PINs the training issuer resets
 
 
 def _cmac(key: bytes, message: bytes) -> bytes:
@@ -40,3 +40,18 @@ def reset_cryptogram(key: bytes, challenge: bytes, pin_file: int) -> bytes:
     if len(challenge) != CHALLENGE_LENGTH:
         raise ValueError("a card challenge is 8 bytes")
     return _cmac(key, _RESET_LABEL + pin_file.to_bytes(2, "big") + challenge)
+
+
+class TrainingResetAuthority:
+    """The training issuer's authority: the cryptogram that lets a training card reset a PIN.
+    Its master key is the committed training key, public on purpose: training only."""
+
+    def __init__(self, master_key: bytes | None = None) -> None:
+        if master_key is None:
+            from readers.training_card.pki import training_pki
+
+            master_key = training_pki().reset_master_key
+        self._master_key = master_key
+
+    def cryptogram(self, card_identity: bytes, card_challenge: bytes, pin: PinKind) -> bytes:
+        return reset_cryptogram(card_key(self._master_key, card_identity), card_challenge, PIN_FILES[pin])

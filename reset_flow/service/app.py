@@ -42,6 +42,7 @@ from reset_flow.service.schemas import (
     ServiceTimeBody,
 )
 from reset_flow.service.store import DatabaseState, ReservationStore, Role, StorageUnavailable, TerminalRecord
+from reset_flow.service.training_mark import TrainingMark
 
 __all__ = ["ServiceSettings", "build_app"]
 
@@ -110,6 +111,8 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
     )
     app.state.office = office
     app.add_middleware(Gate, office=office)
+    if settings.trust.training:
+        app.add_middleware(TrainingMark)  # every answer says TRAINING (the gate's refusals too)
     app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
 
     @app.exception_handler(Refusal)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from readers.card_identity import card_identity
 from readers.jpki import PinKind
-from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
 from reset_flow.clock import JST, Clock, SystemClock
 from reset_flow.errors import TrainingClockRefused
+from reset_flow.issuer import ResetAuthority
 from reset_flow.kiosk_window import KIOSK_WINDOW, KioskWindow
 from reset_flow.proof import ProofPurpose, proof_digest
 from reset_flow.reservation_life import reservation_deadline, reservation_expired
@@ -39,9 +39,8 @@ from reset_flow.service.store import (
     TerminalRecord,
     token_sha256,
 )
-from reset_flow.trust import CertificateRefused, TrustAnchors, training_trust, verify_signature
+from reset_flow.trust import CertificateRefused, TrustAnchors, verify_signature
 
-_PIN_FILE = {PinKind.AUTH: EF_AUTH_PIN, PinKind.SIGN: EF_SIGN_PIN}
 MAX_AUTHORISATIONS = 3  # cryptograms per reservation: a lifted card or two, not any number
 # How far behind a record's own time the service's clock may read (several processes, several
 # machines) before the service refuses to judge by it.
@@ -82,7 +81,7 @@ class ServiceLimits:
 @dataclass
 class ServiceSettings:
     clock: Clock = field(default_factory=SystemClock)
-    trust: TrustAnchors = field(default_factory=training_trust)
+    trust: TrustAnchors = field(default_factory=lambda: TrustAnchors(()))  # nothing trusted unless given
     window: KioskWindow = KIOSK_WINDOW
     challenge_life: timedelta = CHALLENGE_LIFE
     challenges: ChallengeSource | None = None  # None: signed with the database's key
@@ -91,10 +90,16 @@ class ServiceSettings:
     # How long a process trusts a token it looked up: a revocation by another process (serve
     # --revoke-terminal) takes effect within this; in the process that revokes, at once.
     token_cache_seconds: float = 5.0
+    # The issuer's authority for the anchors marked resettable (the training issuer's, given in
+    # training mode by whoever builds the service); None: no reset, every card stops before it.
+    reset_authority: ResetAuthority | None = None
 
     def __post_init__(self) -> None:
         if self.clock.training and not self.trust.training:
             raise TrainingClockRefused("the service's clock can be set only in training mode")
+        if self.clock.training and self.trust.real_issuers:
+            # A moved clock would let a resident's card be judged at a time of someone's choosing.
+            raise TrainingClockRefused("the service's clock cannot be set while a real issuer is trusted")
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,7 @@ class ReservationOffice:
             "kiosk_open": window.is_open(now),
             "next_opening": window.next_opening(now),
             "training_clock": self.settings.clock.training,
+            "training": self.settings.trust.training,
         }
 
     # --- step 1 ---------------------------------------------------------------------------------
@@ -285,11 +291,9 @@ class ReservationOffice:
                 )
             tx.supersede_authorisations(record.id)  # one open authorisation: the newest
             cryptogram = None
-            master = self.settings.trust.reset_master_key
-            if record.issuer_reset and card_challenge is not None and master is not None:
-                cryptogram = reset_cryptogram(
-                    card_key(master, record.card_identity), card_challenge, _PIN_FILE[reset]
-                )
+            authority = self.settings.reset_authority
+            if record.issuer_reset and card_challenge is not None and authority is not None:
+                cryptogram = authority.cryptogram(record.card_identity, card_challenge, reset)
             authorisation = AuthorisationRecord(
                 uuid.uuid4().hex, record.id, terminal, now, cryptogram is not None
             )
@@ -384,7 +388,7 @@ class ReservationOffice:
         except CertificateRefused as refused:
             status = 400 if refused.code == "certificate-malformed" else 403
             return Refusal(status, refused.code, str(refused), certificate=refused.which.value), None
-        issuer_reset = auth_anchor.resettable and trust.reset_master_key is not None
+        issuer_reset = auth_anchor.resettable and self.settings.reset_authority is not None
         return None, _CheckedProof(identity, hashlib.sha256(key_der).digest(), issuer_reset)
 
     def _usable(

@@ -59,6 +59,9 @@ class ServiceTimeBody(BaseModel):
     kiosk_open: bool
     next_opening: datetime
     training_clock: bool
+    training: bool = Field(
+        False, description="TRAINING: the service trusts the training CAs (their keys are public)"
+    )
 
 
 class ChallengeBody(BaseModel):

@@ -23,6 +23,7 @@ from reset_flow.serve import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-terminal-token-0123456789"
+NO_PROOF_LIMITS = ("--proofs-per-minute", "0", "--challenges-per-minute", "0")
 START_TIMEOUT = 30.0
 
 
@@ -73,18 +74,20 @@ def start_serve(
     training_at: datetime | None = None,
     log_level: str = "warning",
     port: int | None = None,
-    extra: tuple[str, ...] = ("--proofs-per-minute", "0", "--challenges-per-minute", "0"),
+    options: tuple[str, ...] = ("--training",),
+    extra: tuple[str, ...] = NO_PROOF_LIMITS,
     token: str | None = TOKEN,
     tls: tuple[Path, Path] | None = None,
 ) -> ServeProcess:
     """Start the service on a loopback port with ``token`` registered; wait until it answers.
-    By default without proof limits: the callers drive bursts from one terminal. ``tls``: a
+    ``options``: by default training mode (the callers prove with training cards); ``extra``: by
+    default without proof limits (the callers drive bursts from one terminal). ``tls``: a
     certificate and key to serve HTTPS with (the certificate is then what the wait trusts)."""
     if token is not None:
         register_token(database, token)
     port = port or free_port()
     command = [sys.executable, "-m", "tui.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--db", str(database), "--log-level", log_level, *extra]
+    command += ["--db", str(database), "--log-level", log_level, *options, *extra]
     if training_at is not None:
         command += ["--training-at", training_at.isoformat()]
     if tls is not None:

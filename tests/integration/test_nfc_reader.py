@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from readers.bridges.nfc_udp import NfcUdpCard
 from readers.conversations import CONVERSATIONS, Stage, record
 from readers.errors import CardRemoved, NoCard
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.nfc import NfcReader
 from readers.pin import Pin
 from readers.reader import CARD_REMOVED
@@ -57,7 +57,7 @@ async def test_a_signature_comes_back_whole_through_chaining_and_a_time_extensio
     reader = NfcReader(nfc_path(nfc_card))
     await reader.connect()
     try:
-        card = JpkiCard(reader)
+        card = JpkiSession.on(reader)
         await card.verify(PinKind.AUTH, Pin(AUTH_PIN))
         der = await card.read_certificate(CertificateKind.AUTH)
         message = b"a challenge from the reservation service"
@@ -121,7 +121,7 @@ async def test_nfcpy_debug_logging_never_shows_the_pin(
     reader = NfcReader(nfc_path(nfc_card))
     await reader.connect()
     try:
-        await JpkiCard(reader).verify(PinKind.AUTH, Pin(AUTH_PIN))
+        await JpkiSession.on(reader).verify(PinKind.AUTH, Pin(AUTH_PIN))
     finally:
         await reader.disconnect()
     assert any(record.name.startswith("readers") for record in caplog.records)  # logging was on

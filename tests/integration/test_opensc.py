@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from readers.bridges.pcscd import PrivatePcscd
@@ -63,7 +65,63 @@ def test_opensc_reads_the_tries_left_of_both_pins(emulator, client_env: dict[str
     assert tries == {"User Authentication PIN": "3", "Digital Signature PIN": "5"}
 
 
-def test_opensc_reads_the_certificate_the_emulator_holds(emulator, client_env: dict[str, str]) -> None:
-    pem = opensc(client_env, "pkcs15-tool", "--reader", SLOT, "--read-certificate", "01")
+@pytest.mark.parametrize(
+    ("certificate_id", "held"),
+    [
+        ("01", lambda pki: pki.cards["adult"].auth_certificate),
+        ("03", lambda pki: pki.auth_ca_certificate),
+        ("04", lambda pki: pki.sign_ca_certificate),
+    ],
+    ids=["auth", "auth-ca", "sign-ca"],
+)
+def test_opensc_reads_the_certificates_the_emulator_holds(
+    emulator, client_env: dict[str, str], certificate_id: str, held
+) -> None:  # type: ignore[no-untyped-def]
+    pem = opensc(client_env, "pkcs15-tool", "--reader", SLOT, "--read-certificate", certificate_id)
     der = x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
-    assert der == training_pki().cards["adult"].auth_certificate
+    assert der == held(training_pki())
+
+
+PKCS11_MODULE = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
+HASHES = {
+    "SHA256-RSA-PKCS": hashes.SHA256(),
+    "SHA1-RSA-PKCS": hashes.SHA1(),
+    "SHA224-RSA-PKCS": hashes.SHA224(),
+}
+
+
+@pytest.mark.parametrize("mechanism", ["SHA256-RSA-PKCS", "SHA1-RSA-PKCS", "SHA224-RSA-PKCS", "RSA-PKCS"])
+def test_pkcs11_tool_signs_and_the_signature_verifies_with_the_certificate(
+    emulator, client_env: dict[str, str], tmp_path: Path, mechanism: str
+) -> None:  # type: ignore[no-untyped-def]
+    if not Path(PKCS11_MODULE).exists():
+        pytest.skip(f"OpenSC's PKCS#11 module is not at {PKCS11_MODULE}")
+    message = b"signed through OpenSC's PKCS#11 module and its JPKI driver"
+    (tmp_path / "in").write_bytes(message)
+    opensc(
+        client_env,
+        "pkcs11-tool",
+        "--module",
+        PKCS11_MODULE,
+        "--slot-description",
+        "Virtual PCD 00 01",  # the first slot of this reader: the user-authentication PIN's
+        "--login",
+        "--pin",
+        "1234",  # the training card's PIN (never a real one on a command line)
+        "--sign",
+        "--mechanism",
+        mechanism,
+        "--id",
+        "01",
+        "--input-file",
+        str(tmp_path / "in"),
+        "--output-file",
+        str(tmp_path / "signature"),
+    )
+    signature = (tmp_path / "signature").read_bytes()
+    key = x509.load_der_x509_certificate(training_pki().cards["adult"].auth_certificate).public_key()
+    assert isinstance(key, rsa.RSAPublicKey) and len(signature) == 256
+    if mechanism == "RSA-PKCS":  # raw data: the card padded exactly what it was given
+        assert key.recover_data_from_signature(signature, padding.PKCS1v15(), None) == message
+    else:
+        key.verify(signature, message, padding.PKCS1v15(), HASHES[mechanism])

@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from readers.conversations import CONVERSATIONS, Stage, record
 from readers.discovery import discover
 from readers.emulated import EmulatedReader
 from readers.errors import CardRemoved, NoCard, NoReader
-from readers.jpki import CardKind, CertificateKind, JpkiCard, PinKind
+from readers.jpki import CardKind, CertificateKind, JpkiSession, PinKind
 from readers.pcsc import PcscReader
 from readers.pin import Pin
 from readers.reader import CARD_INSERTED, CARD_REMOVED
@@ -28,7 +29,7 @@ from readers.recorder import RecordingReader
 from readers.recording import ApduLine, EventLine, load_recording, parse_recording
 from readers.spec import open_reader
 from readers.training_card.pki import training_pki
-from readers.training_card.profiles import AUTH_PIN
+from readers.training_card.profiles import AUTH_PIN, get_profile
 
 READER = "Virtual PCD 00 00"
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +71,7 @@ async def test_a_signature_made_through_pcscd_verifies_with_the_cards_certificat
     reader = PcscReader(READER)
     await reader.connect()
     try:
-        card = JpkiCard(reader)
+        card = JpkiSession.on(reader)
         await card.verify(PinKind.AUTH, Pin(AUTH_PIN))
         der = await card.read_certificate(CertificateKind.AUTH)
         digest = hashlib.sha256(b"a challenge from the reservation service").digest()  # what is signed
@@ -192,7 +193,7 @@ async def test_discovery_lists_the_virtual_reader_and_its_spec_opens_it(vpcd_car
     reader = open_reader(virtual.spec)
     await reader.connect()
     try:
-        info = await JpkiCard(reader).detect()
+        info = await JpkiSession.on(reader).detect()
     finally:
         await reader.disconnect()
     assert info.kind is CardKind.MY_NUMBER_CARD
@@ -211,3 +212,19 @@ def test_status_command_reads_the_card_through_pcscd(vpcd_card: VpcdCard, client
     data = json.loads(result.stdout)
     assert data["card"]["kind"] == "my-number-card"
     assert data["pins"]["auth"]["tries_left"] == 3
+
+
+async def test_a_card_answering_6f00_after_power_up_is_read_after_one_retry(vpcd_card: VpcdCard) -> None:
+    reader = PcscReader(READER)
+    await reader.connect()
+    await reader.disconnect()  # powered off: the next connect powers it up again
+    vpcd_card.card.profile = replace(get_profile("adult"), not_ready_after_power_up=True)
+    vpcd_card.commands.clear()
+    await reader.connect()
+    try:
+        info = await JpkiSession.on(reader).detect()
+    finally:
+        await reader.disconnect()
+    assert info.kind is CardKind.MY_NUMBER_CARD
+    assert vpcd_card.commands[0].startswith("00 A4 04 0C 0A D3 92 F0")
+    assert vpcd_card.commands[1] == vpcd_card.commands[0]  # the first SELECT once more, after 6F 00

@@ -14,7 +14,7 @@ from readers.bridges.vpcd import VpcdCard
 from readers.conversations import CONVERSATIONS, Stage
 from readers.discovery import discover
 from readers.errors import PcscServiceNotRunning
-from readers.jpki import JpkiCard
+from readers.jpki import JpkiSession
 from readers.pcsc import PcscReader
 from readers.reader import READER_LOST
 
@@ -59,7 +59,7 @@ async def test_pcscd_stopping_in_the_middle_of_a_conversation(
     events: list[str] = []
     reader.add_listener(events.append)
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     await card.detect()
     pcscd.stop()
     try:

@@ -7,10 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readers.card_check import check_card
+from readers.card_info import CardInfoSession
+from readers.connection import CardConnection
 from readers.errors import JpkiResetError
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.pin import Pin
 from readers.reader import Reader, ReaderInfo
+from readers.resident_registry import ResidentRegistrySession
+from readers.training_card.issuer import TrainingIssuer
 
 status_words = st.one_of(
     st.sampled_from(
@@ -45,9 +49,9 @@ answers = st.one_of(
 
 
 class ArbitraryReader(Reader):
-    def __init__(self, replies: list[bytes], extended: bool) -> None:
+    def __init__(self, replies: list[bytes], extended: bool, transport: str) -> None:
         super().__init__()
-        self.info = ReaderInfo("emulated", "arbitrary", extended)
+        self.info = ReaderInfo(transport, "arbitrary", extended)
         self.replies = replies
         self.verifies = 0
 
@@ -63,16 +67,25 @@ class ArbitraryReader(Reader):
         pass
 
 
-async def _drive(card: JpkiCard) -> None:
+async def _no_pause() -> None:
+    pass
+
+
+async def _drive(connection: CardConnection) -> None:
+    card, issuer = JpkiSession(connection), TrainingIssuer(connection)
+    card_info = CardInfoSession(connection)
     operations = [
         card.detect(),
-        card.pin_status(PinKind.JUKI),
+        ResidentRegistrySession(connection).pin_status(),
         card.verify(PinKind.AUTH, Pin("1234")),
         card.read_certificate(CertificateKind.AUTH),
         card.sign(PinKind.SIGN, bytes(32)),
-        card.get_challenge(),
+        issuer.challenge(PinKind.SIGN),
+        issuer.reset(PinKind.SIGN, bytes(16), Pin("NEW1PIN")),
         card.change_pin(PinKind.SIGN, Pin("TRAIN1234"), Pin("NEW1PIN")),
-        check_card(card),
+        card_info.verify(Pin("1234")),
+        card_info.read_attributes(),
+        check_card(connection),
     ]
     for operation in operations:
         with contextlib.suppress(JpkiResetError):
@@ -80,9 +93,12 @@ async def _drive(card: JpkiCard) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(answers, max_size=60), st.booleans())
-def test_arbitrary_answers_raise_only_typed_errors(replies: list[bytes], extended: bool) -> None:
-    reader = ArbitraryReader(list(replies), extended)
-    asyncio.run(_drive(JpkiCard(reader)))
-    # Two operations may VERIFY (verify, change_pin) and each at most once: never a retry.
-    assert reader.verifies <= 2
+@given(st.lists(answers, max_size=60), st.booleans(), st.sampled_from(["emulated", "pcsc"]))
+def test_arbitrary_answers_raise_only_typed_errors(
+    replies: list[bytes], extended: bool, transport: str
+) -> None:
+    reader = ArbitraryReader(list(replies), extended, transport)
+    asyncio.run(_drive(CardConnection(reader, settle=_no_pause)))
+    # Three operations may VERIFY (verify, change_pin, the card-info PIN), each at most once:
+    # never a retry.
+    assert reader.verifies <= 3

@@ -2,12 +2,15 @@
 
 import hashlib
 import math
+from dataclasses import replace
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from readers.card_identity import card_identity
+from readers.card_info import CardInfoSession
 from readers.emulated import EmulatedReader
 from readers.errors import (
     CardRemoved,
@@ -15,16 +18,18 @@ from readers.errors import (
     NotAMyNumberCard,
     PinBlocked,
     PinNotSet,
-    PinTriesUnknown,
     SecurityStatusNotSatisfied,
     TransportError,
     WrongPin,
 )
-from readers.jpki import CardKind, CertificateKind, JpkiCard, PinKind
+from readers.jpki import CardKind, CertificateKind, JpkiSession, PinKind
 from readers.pin import Pin
+from readers.resident_registry import ResidentRegistrySession
 from readers.training_card.applet import TrainingCard
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.pki import training_pki
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.profiles import get_profile
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 AUTH = Pin("1234")
 SIGN = Pin("TRAIN1234")
@@ -46,10 +51,17 @@ class CountingReader(EmulatedReader):
         return sum(1 for c in self.sent if c[1] == 0x20 and len(c) > 4)
 
 
-async def open_card(profile: str = "adult", **kwargs) -> tuple[CountingReader, JpkiCard]:  # type: ignore[no-untyped-def]
-    reader = CountingReader(profile, **kwargs)
+async def open_card(
+    profile: str = "adult", *, options: dict | None = None, **kwargs
+) -> tuple[CountingReader, JpkiSession]:  # type: ignore[no-untyped-def]
+    """A card of ``profile`` (with the emulator ``options`` of docs/training-cards.md) on a reader."""
+    reader = CountingReader(TrainingCard(replace(get_profile(profile), **(options or {}))), **kwargs)
     await reader.connect()
-    return reader, JpkiCard(reader)
+    return reader, JpkiSession.on(reader)
+
+
+# The two readings of the tries query of a verified PIN: its count (the public trace) or 90 00.
+READINGS = [pytest.param({}, id="count"), pytest.param({"verified_query_answers_ok": True}, id="ok")]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +80,7 @@ async def test_detect_tells_the_card_kind(profile: str, kind: CardKind, sign_cer
 
 async def test_a_card_without_the_jpki_application_is_named_so() -> None:
     _, card = await open_card()
-    card.reader.card.files.pop(next(iter(card.reader.card.files)))  # no JPKI AP
+    card.connection.reader.card.files.pop(next(iter(card.connection.reader.card.files)))  # no JPKI AP
     with pytest.raises(NotAMyNumberCard):
         await card.detect()
 
@@ -81,10 +93,14 @@ async def test_tries_are_read_without_spending_one() -> None:
     assert reader.verifies_with_data() == 0
 
 
-async def test_all_four_pins_have_a_status() -> None:
+async def test_all_four_pins_have_a_status_each_from_its_own_applet() -> None:
     _, card = await open_card()
-    tries = {kind: (await card.pin_status(kind)).tries_left for kind in PinKind}
-    assert tries == {PinKind.AUTH: 3, PinKind.SIGN: 5, PinKind.JUKI: 3, PinKind.KENMEN: 3}
+    tries = [(await card.pin_status(kind)).tries_left for kind in (PinKind.AUTH, PinKind.SIGN)]
+    tries.append((await ResidentRegistrySession(card.connection).pin_status()).tries_left)
+    tries.append((await CardInfoSession(card.connection).pin_status()).tries_left)
+    assert tries == [3, 5, 3, 3]
+    with pytest.raises(ValueError):  # the JPKI session speaks only for its own two PINs
+        await card.pin_status(PinKind.JUKI)
 
 
 async def test_a_wrong_pin_reports_tries_left_and_is_never_retried() -> None:
@@ -96,13 +112,18 @@ async def test_a_wrong_pin_reports_tries_left_and_is_never_retried() -> None:
     assert (await card.pin_status(PinKind.AUTH)).tries_left == 2
 
 
-async def test_the_last_try_needs_a_confirmation() -> None:
-    reader, card = await open_card("one-try-left")
+@pytest.mark.parametrize("options", READINGS)
+async def test_the_last_try_needs_a_confirmation(options: dict) -> None:
+    reader, card = await open_card("one-try-left", options=options)
     with pytest.raises(LastTryNotConfirmed):
         await card.verify(PinKind.AUTH, AUTH)
     assert reader.verifies_with_data() == 0
     await card.verify(PinKind.AUTH, AUTH, confirm_last_try=True)
-    assert (await card.pin_status(PinKind.AUTH)).tries_left is None  # verified in this session
+    status = await card.pin_status(PinKind.AUTH)
+    if options:  # the card says "verified in this session", with no count
+        assert (status.verified, status.tries_left) == (True, None)
+    else:  # the count, full again after a correct VERIFY
+        assert (status.verified, status.tries_left) == (False, 3)
 
 
 async def test_a_confirmed_wrong_last_try_blocks() -> None:
@@ -129,13 +150,23 @@ async def test_a_face_authentication_card_gets_no_pin() -> None:
     assert reader.verifies_with_data() == 0
 
 
-async def test_no_pin_is_sent_when_the_card_gives_no_count() -> None:
-    reader, card = await open_card()
+async def test_a_pin_the_card_says_is_verified_is_not_sent_again() -> None:
+    reader, card = await open_card(options={"verified_query_answers_ok": True})
     await card.verify(PinKind.AUTH, AUTH)
-    await card.pin_status(PinKind.AUTH)  # the card now says "verified", without a count
-    with pytest.raises(PinTriesUnknown):
-        await card.verify(PinKind.AUTH, AUTH)
+    assert (await card.pin_status(PinKind.AUTH)).verified  # 90 00: verified in this session
+    await card.verify(PinKind.AUTH, WRONG)  # nothing is sent: the card holds the PIN verified
     assert reader.verifies_with_data() == 1
+    assert len(await card.sign(PinKind.AUTH, bytes(32))) == 256
+
+
+@pytest.mark.parametrize("options", READINGS)
+async def test_a_blocked_pin_answers_69_84_to_the_tries_query(options: dict) -> None:
+    reader, card = await open_card("one-try-left", options=options)
+    with pytest.raises(PinBlocked) as raised:
+        await card.verify(PinKind.AUTH, WRONG, confirm_last_try=True)  # 63 C0: wrong, now blocked
+    assert raised.value.compared
+    assert reader.card.respond(bytes.fromhex("00200080")) == b"\x69\x84"
+    assert (await card.pin_status(PinKind.AUTH)).blocked
 
 
 async def test_after_a_link_failure_during_verify_the_tries_are_read_again() -> None:
@@ -209,7 +240,7 @@ async def test_change_pin_then_the_new_one_works() -> None:
     reader, card = await open_card()
     await card.change_pin(PinKind.SIGN, SIGN, Pin("NEW2PIN9"))
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(WrongPin):
         await card.verify(PinKind.SIGN, SIGN)
     await card.verify(PinKind.SIGN, Pin("NEW2PIN9"))
@@ -219,10 +250,10 @@ async def test_training_reset_restores_a_blocked_pin() -> None:
     _reader, card = await open_card("sign-blocked")
     await card.verify(PinKind.AUTH, AUTH)
     auth = await card.read_certificate(CertificateKind.AUTH)
-    challenge = await card.begin_reset(PinKind.SIGN)
-    key = card_key(training_pki().reset_master_key, card_identity(auth))
-    await card.external_authenticate(PinKind.SIGN, reset_cryptogram(key, challenge, 0x001B))
-    await card.reset_retry_counter(PinKind.SIGN, Pin("FRESH123"))
+    issuer = TrainingIssuer(card.connection)
+    challenge = await issuer.challenge(PinKind.SIGN)
+    cryptogram = TrainingResetAuthority().cryptogram(card_identity(auth), challenge, PinKind.SIGN)
+    await issuer.reset(PinKind.SIGN, cryptogram, Pin("FRESH123"))
     assert (await card.pin_status(PinKind.SIGN)).tries_left == 5
     await card.verify(PinKind.SIGN, Pin("FRESH123"))
 
@@ -239,7 +270,7 @@ async def test_step1_card_work_takes_the_minimum_number_of_commands() -> None:
     from readers.jpki_applet import AID_JPKI
 
     reader, card = await open_card()
-    await card.select_application(AID_JPKI)
+    await card.connection.select_application(AID_JPKI)
     certificate, _ = await step1_proof(card, PinKind.AUTH, AUTH, DEMO_CHALLENGE)
     # SELECT AP, SELECT PIN, tries, VERIFY, SELECT cert, reads, SELECT key, SIGN: nothing more.
     assert len(reader.sent) == 7 + math.ceil(len(certificate) / 256)

@@ -8,7 +8,7 @@ import pytest
 from readers.conversations import CONVERSATIONS, Stage, record
 from readers.emulated import EmulatedReader
 from readers.errors import JpkiResetError, ReplayMismatch
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from readers.replay import ReplayReader
 from readers.training_card.pki import training_pki
@@ -67,7 +67,7 @@ async def test_marker_pins_stay_out_of_logs_exceptions_and_recordings(
     # Wrong PINs, blocked PINs, a wrong last try: every error message the client makes.
     reader = EmulatedReader("one-try-left")
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     for kind, pin, confirm in [
         (PinKind.AUTH, MARKER_AUTH, False),
         (PinKind.AUTH, MARKER_AUTH, True),
@@ -93,7 +93,7 @@ async def test_a_replay_mismatch_never_echoes_the_pin_sent() -> None:
     await reader.connect()
     # The recording verifies a 4-digit PIN; an 11-character one differs at the VERIFY itself.
     with pytest.raises(ReplayMismatch) as raised:
-        await JpkiCard(reader).verify(PinKind.AUTH, Pin(MARKER_SIGN))
+        await JpkiSession.on(reader).verify(PinKind.AUTH, Pin(MARKER_SIGN))
     assert raised.value.actual.startswith("00 20 00 80 0B ??")
     assert_clean(str(raised.value), {MARKER_SIGN})
 

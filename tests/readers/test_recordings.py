@@ -4,6 +4,8 @@ malformed files with a line and a reason; replay is strict."""
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from readers.errors import (
     RecordingInvalid,
     ReplayMismatch,
 )
-from readers.jpki import CertificateKind, JpkiCard, PinKind
+from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.pin import Pin
 from readers.recording import load_recording, parse_recording
 from readers.replay import ReplayReader
@@ -76,7 +78,7 @@ async def test_a_different_command_names_the_file_line_and_both_commands() -> No
     path = Path(RECORDINGS[0]).parent / "card-check-adult.jsonl"
     reader = ReplayReader(path)
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(ReplayMismatch) as raised:
         await card.read_certificate(CertificateKind.AUTH)  # the recording selects EF 0006 first
     error = raised.value
@@ -88,7 +90,7 @@ async def test_a_different_command_names_the_file_line_and_both_commands() -> No
 async def test_a_mismatching_pin_command_is_reported_without_the_pin() -> None:
     reader = ReplayReader(Path(RECORDINGS[0]).parent / "verify-auth-ok.jsonl")
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     with pytest.raises(ReplayMismatch) as raised:
         await card.verify(PinKind.SIGN, Pin("SECRET864"))  # the recording verifies the auth PIN
     assert "SECRET864" not in str(raised.value) and "53 45 43" not in str(raised.value)
@@ -140,7 +142,7 @@ GOOD_HEADER = (
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
-        ("", None, "empty"),
+        ("", 1, "empty"),
         ("not json", 1, "not JSON"),
         ('{"type":"apdu","c":"00 A4 00 00","r":"90 00"}', 1, "first line must be the header"),
         ('{"type":"header","format":"other","version":1}', 1, '"format"'),
@@ -155,10 +157,21 @@ GOOD_HEADER = (
         (GOOD_HEADER + '\n{"type":"mystery"}', 2, "unknown line type"),
         (GOOD_HEADER + "\n[1, 2]", 2, "JSON object"),
         (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":"slow"}', 2, '"ms"'),
-        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":NaN}', 2, '"ms"'),
-        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":Infinity}', 2, '"ms"'),
-        (GOOD_HEADER + '\n{"type":"apdu","ms":' + "9" * 5000 + "}", 2, "not JSON"),
-        (GOOD_HEADER + "\n" + "[" * 100_000 + "]" * 100_000, 2, "not JSON"),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":NaN}', 2, "NaN"),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":-Infinity}', 2, "Infinity"),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":1e999}', 2, '"ms"'),
+        (
+            GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","ms":' + "9" * 5000 + "}",
+            2,
+            "not JSON",
+        ),
+        (GOOD_HEADER + '\n{"type":"ui","keys":["a"],"pause_ms":' + "9" * 40 + "}", 2, '"pause_ms"'),
+        (GOOD_HEADER + "\n" + "[" * 100_000 + "]" * 100_000, 2, "nested too deeply"),
+        (GOOD_HEADER.replace('"redactions":[]', '"redactions":{"a":1}'), 1, '"redactions"'),
+        (GOOD_HEADER.replace('"version":1', '"version":true'), 1, "version true"),
+        (GOOD_HEADER + '\n{"type":"apdu","c":"00 A4 00 00","r":"90 00","note":[1]}', 2, '"note"'),
+        (GOOD_HEADER + '\n{"type":"event","event":"a\\nb"}', 2, "unknown event"),
+        (GOOD_HEADER + '\n{"type":{"deep":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15]}}', 2, "unknown line type"),
     ],
 )
 def test_a_malformed_recording_is_refused_with_line_and_reason(
@@ -168,21 +181,44 @@ def test_a_malformed_recording_is_refused_with_line_and_reason(
         parse_recording(text, "bad.jsonl")
     assert raised.value.line == line
     assert reason in raised.value.reason
-    assert str(raised.value).startswith("bad.jsonl")
+    assert str(raised.value).startswith(f"bad.jsonl:{line}: ")
+    assert "\n" not in str(raised.value) and len(str(raised.value)) < 200
 
 
-def test_a_missing_or_binary_file_is_a_typed_error(tmp_path: Path) -> None:
+def test_a_missing_binary_or_device_file_is_a_typed_error(tmp_path: Path) -> None:
     with pytest.raises(RecordingInvalid, match="no such file"):
         load_recording(tmp_path / "absent.jsonl")
-    (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(RecordingInvalid, match="cannot be read"):
+    (tmp_path / "binary.jsonl").write_bytes(GOOD_HEADER.encode() + b"\n\xff\xfe\x00")
+    with pytest.raises(RecordingInvalid, match=r"binary.jsonl:2: not UTF-8"):
         load_recording(tmp_path / "binary.jsonl")
-    for endless in ("/dev/zero", "/dev/urandom"):
-        with pytest.raises(RecordingInvalid, match="not a regular file"):
-            load_recording(endless)
-    os.mkfifo(tmp_path / "pipe.jsonl")  # no writer: reading it would wait for ever
-    with pytest.raises(RecordingInvalid, match="not a regular file"):
-        load_recording(tmp_path / "pipe.jsonl")
+    with pytest.raises(RecordingInvalid, match=r"/dev/zero:1: the line is longer than 1 MiB"):
+        load_recording("/dev/zero")
+    with pytest.raises(RecordingInvalid, match=r"/dev/null:1: the file is empty"):
+        load_recording("/dev/null")
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(RecordingInvalid, match="not a file"):
+        load_recording(tmp_path / "pipe")
+
+
+def test_replay_of_a_device_file_ends_cleanly() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "status", "--reader", "replay:/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 2
+    assert done.stderr == "jpki-reset: recording-invalid: /dev/zero:1: the line is longer than 1 MiB\n"
+
+
+async def test_a_recording_made_from_a_replay_loads_and_replays_like_its_source(tmp_path: Path) -> None:
+    source = Path(RECORDINGS[0]).parent / "step1-sign-reset.jsonl"
+    copy = tmp_path / "copy.jsonl"
+    outcome = await record(ReplayReader(source), "step1-sign-reset", copy, Stage())
+    again = load_recording(copy)
+    assert again.header.transport == load_recording(source).header.transport == "emulated"
+    assert await CONVERSATIONS["step1-sign-reset"](ReplayReader(again), Stage()) == outcome
 
 
 async def test_the_recorder_redacts_pins_and_notes_what_happened(tmp_path: Path) -> None:

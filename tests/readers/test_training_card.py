@@ -1,16 +1,19 @@
 """The training card answers as docs/protocol.md says, to the byte."""
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from readers.jpki_applet import AID_JPKI, SHA256_PREFIX
+from readers.card_identity import card_identity
+from readers.jpki_applet import AID_JPKI, AID_KENMEN, SHA256_PREFIX
 from readers.training_card.applet import TrainingCard
 from readers.training_card.pki import training_pki
-from readers.training_card.reset_protocol import card_identity, card_key, reset_cryptogram
+from readers.training_card.profiles import get_profile
+from readers.training_card.reset_protocol import card_key, reset_cryptogram
 
 SELECT_JPKI = "00A4040C0A" + AID_JPKI.hex()
 
@@ -37,8 +40,9 @@ def card() -> TrainingCard:
 def test_wrong_pins_count_down_then_block(card: TrainingCard) -> None:
     send(card, SELECT_JPKI, select_ef("0018"))
     wrong = "002000800438363432"
+    # The exhausting wrong try answers 63 C0; every later one, and the tries query, 69 84.
     assert [send(card, wrong) for _ in range(4)] == ["63C2", "63C1", "63C0", "6984"]
-    assert send(card, "00200080") == "63C0"  # the tries query of a blocked PIN
+    assert send(card, "00200080") == "6984"  # the tries query of a blocked PIN
     assert send(card, "002000800431323334") == "6984"  # even the right PIN is refused now
 
 
@@ -71,10 +75,104 @@ def test_signing_certificate_and_key_need_the_signing_pin(card: TrainingCard) ->
     assert send(card, select_ef("0001"), "00B0000000") == "9000"
 
 
-def test_unknown_applications_and_files_and_partial_aids_are_not_found(card: TrainingCard) -> None:
+def test_unknown_applications_and_files_are_not_found(card: TrainingCard) -> None:
     assert send(card, "00A4040C07A0000000030000") == "6A82"
-    assert send(card, "00A4040C05" + AID_JPKI[:5].hex()) == "6A82"
+    assert send(card, "00A4040C04" + AID_JPKI[:4].hex()) == "6A82"  # shorter than a provider id
     assert send(card, SELECT_JPKI, select_ef("0F0F")) == "6A82"
+
+
+@pytest.mark.parametrize("length", [5, 6, 9])
+def test_a_prefix_of_the_jpki_aid_selects_it(card: TrainingCard, length: int) -> None:
+    assert send(card, f"00A4040C{length:02X}" + AID_JPKI[:length].hex(), select_ef("0006")) == "9000"
+    assert card.respond(bytes.fromhex("00B0000020"))[:15] == b"JPKIAPICCTOKEN2"
+
+
+def test_the_tries_query_after_a_correct_verify_gives_the_count_or_ok_by_option() -> None:
+    answers = []
+    for ok in (False, True):
+        card = TrainingCard(replace(get_profile("adult"), verified_query_answers_ok=ok))
+        card.power_on()
+        send(card, SELECT_JPKI, select_ef("0018"), "002000800431323334")
+        answers.append(send(card, "00200080"))
+    assert answers == ["63C3", "9000"]  # the public trace's reading first, then the other
+
+
+@pytest.mark.parametrize(("keeps", "after"), [(True, "9000"), (False, "6982")])
+def test_a_reselect_of_the_jpki_application_keeps_the_verified_pin_by_option(keeps: bool, after: str) -> None:
+    card = TrainingCard(replace(get_profile("adult"), reselect_keeps_verified=keeps))
+    card.power_on()
+    send(card, SELECT_JPKI, select_ef("0018"), "002000800431323334")
+    digest_info = (SHA256_PREFIX + bytes(32)).hex()
+    assert send(card, SELECT_JPKI, select_ef("0017"), "802A008033" + digest_info + "00") == after
+    # Another application in between always drops it.
+    send(card, "00A4040C0A" + AID_KENMEN.hex())
+    assert send(card, SELECT_JPKI, select_ef("0017"), "802A008033" + digest_info + "00") == "6982"
+
+
+def test_the_card_info_application_holds_the_training_person_behind_its_pin(card: TrainingCard) -> None:
+    select = "00A4040C0A" + AID_KENMEN.hex()
+    assert send(card, select, select_ef("0002"), "00B0000000") == "6982"
+    assert send(card, select_ef("0011"), "00200080") == "63C3"
+    assert send(card, "002000800431323334") == "9000"
+    send(card, select_ef("0001"))
+    number = card.respond(bytes.fromhex("00B0000010"))
+    assert number == b"\xff\x10\x0c" + b"000000000000" + b"\x90\x00"  # plainly no one's number
+    send(card, select_ef("0002"))
+    record = card.respond(bytes.fromhex("00B0000000"))[:-2]
+    assert record[:2] == b"\xff\x20" and record[2] == len(record) - 3
+    items, at = {}, 3
+    while at < len(record):
+        tag, size = record[at + 1], record[at + 2]
+        items[tag] = (at, record[at + 3 : at + 3 + size])
+        at += 3 + size
+    assert items[0x22][1] == b"TRAINING Taro Adult" and items[0x24][1] == b"19900401"
+    assert items[0x23][1].startswith(b"TRAINING") and items[0x25][1] == b"9"
+    offsets = items[0x21][1]
+    assert [int.from_bytes(offsets[i : i + 2], "big") for i in (0, 2, 4, 6)] == [
+        items[t][0] for t in (0x22, 0x23, 0x24, 0x25)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "algorithm"),
+    [
+        (b"raw data, no DigestInfo", None),
+        (
+            bytes.fromhex("302D300D06096086480165030402040500041C") + hashlib.sha224(b"m").digest(),
+            hashes.SHA224(),
+        ),
+        (SHA256_PREFIX + hashlib.sha256(b"m").digest(), hashes.SHA256()),
+    ],
+)
+def test_sign_pads_whatever_it_is_given_with_pkcs1_type_1(card: TrainingCard, data: bytes, algorithm) -> None:  # type: ignore[no-untyped-def]
+    send(card, SELECT_JPKI, select_ef("0018"), "002000800431323334", select_ef("0017"))
+    answer = card.respond(bytes((0x80, 0x2A, 0x00, 0x80, len(data))) + data + b"\x00")
+    assert answer[-2:] == b"\x90\x00"
+    key = x509.load_der_x509_certificate(training_pki().cards["adult"].auth_certificate).public_key()
+    numbers = key.public_numbers()
+    block = pow(int.from_bytes(answer[:-2], "big"), numbers.e, numbers.n).to_bytes(256, "big")
+    assert block == b"\x00\x01" + b"\xff" * (253 - len(data)) + b"\x00" + data
+    if algorithm is not None:  # a DigestInfo: an ordinary PKCS#1 v1.5 signature of the message
+        key.verify(answer[:-2], b"m", padding.PKCS1v15(), algorithm)
+    too_long = bytes(246)
+    assert send(card, "802A0080F6" + too_long.hex() + "00") == "6A80"
+
+
+@pytest.mark.parametrize(("profile", "select_answer"), [("felica", "6A81"), ("other-iso", "6A82")])
+def test_cards_that_are_not_my_number_cards(profile: str, select_answer: str) -> None:
+    card = TrainingCard(profile)
+    atr = card.power_on()
+    assert atr[:4] == bytes.fromhex("3B8F8001" if profile == "felica" else "3B888001")
+    assert send(card, SELECT_JPKI) == select_answer
+    assert send(card, "80A4040C00") == ("6A81" if profile == "felica" else "6E00")
+
+
+def test_a_card_that_needs_settling_answers_6f00_once_after_power_up() -> None:
+    card = TrainingCard(replace(get_profile("adult"), not_ready_after_power_up=True))
+    card.power_on()
+    assert [send(card, SELECT_JPKI), send(card, SELECT_JPKI)] == ["6F00", "9000"]
+    card.power_on()
+    assert send(card, SELECT_JPKI) == "6F00"
 
 
 def test_reading_past_the_end_is_6b00_and_the_end_is_short(card: TrainingCard) -> None:

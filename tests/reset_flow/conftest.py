@@ -19,7 +19,7 @@ from readers.pin import Pin
 from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST, FixedClock
-from reset_flow.embedded import embedded_app, embedded_client
+from reset_flow.embedded import embedded_app, embedded_client, training_authority
 from reset_flow.service.app import build_app
 from reset_flow.service.office import ServiceLimits, ServiceSettings
 from reset_flow.service.private_postgres import (
@@ -32,6 +32,7 @@ from reset_flow.service.store import ReservationStore
 from reset_flow.states import ReservationMade
 from reset_flow.step1 import Step1
 from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 
 ROOT = Path(__file__).resolve().parents[2]
 STORES = ("sqlite", "postgresql")
@@ -49,7 +50,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def service(tmp_path: Path, clock: FixedClock) -> AsyncIterator[ReservationClient]:
-    client = embedded_client(tmp_path / "data", clock=clock)
+    client = embedded_client(tmp_path / "data", clock=clock, trust=training_trust())
     yield client
     await client.aclose()
 
@@ -101,7 +102,13 @@ SERVICE_TOKEN = "counter-1-token-0123456789abcdef"
 def app(store: ReservationStore, clock: FixedClock) -> FastAPI:
     """The service app on ``store`` (each store in turn), with terminal ``counter-1``, no limits."""
     store.ensure_terminal("counter-1", SERVICE_TOKEN, clock.now())
-    return build_app(ServiceSettings(clock=clock, limits=ServiceLimits.off()), store)
+    return build_app(training_settings(clock, limits=ServiceLimits.off()), store)
+
+
+def training_settings(clock: FixedClock, **chosen: object) -> ServiceSettings:
+    """A service in training mode: the training CAs trusted, the training issuer's authority."""
+    trust = training_trust()
+    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust), **chosen)  # type: ignore[arg-type]
 
 
 def client_of(app: FastAPI, token: str | None = SERVICE_TOKEN) -> httpx.AsyncClient:
@@ -143,7 +150,7 @@ class FlakyTransport(httpx.AsyncBaseTransport):
 def flaky_service(
     folder: Path, clock: FixedClock, *, trust: TrustAnchors | None = None, attempts: int = 2
 ) -> tuple[ReservationClient, FlakyTransport]:
-    app, token = embedded_app(folder, clock=clock, trust=trust)
+    app, token = embedded_app(folder, clock=clock, trust=trust or training_trust())
     link = FlakyTransport(httpx.ASGITransport(app=app))
     http = httpx.AsyncClient(
         transport=link, base_url="http://test", headers={"Authorization": f"Bearer {token}"}

@@ -18,11 +18,14 @@ def serve(
     training_at: datetime | None = None,
     log_level: str = "warning",
     log: Path | None = None,
+    options: tuple[str, ...] = ("--training",),  # the training cards of most tests need it
     extra: tuple[str, ...] | None = None,
     tls: tuple[Path, Path] | None = None,
 ) -> ServeProcess:
     """Start the service on a free loopback port with the tests' terminal token."""
     if log is None:
         log = Path(database).with_suffix(".log")
-    options = {"extra": extra} if extra is not None else {}
-    return start_serve(database, log=log, training_at=training_at, log_level=log_level, tls=tls, **options)
+    chosen = {"extra": extra} if extra is not None else {}
+    return start_serve(
+        database, log=log, training_at=training_at, log_level=log_level, options=options, tls=tls, **chosen
+    )

@@ -74,19 +74,6 @@ def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) 
         process.wait(timeout=10)
 
 
-def test_serve_refuses_a_training_clock_outside_training_mode(tmp_path: Path) -> None:
-    done = cli(
-        "serve",
-        "--db",
-        str(tmp_path / "x.sqlite3"),
-        "--no-training-anchors",
-        "--training-at",
-        "2026-12-01T10:00",
-    )
-    assert done.returncode == 5
-    assert done.stderr.startswith("jpki-reset: training-clock-refused:")
-
-
 def one_line_error(done: subprocess.CompletedProcess[str], code: str) -> str:
     """The error as the README promises it: one line, ``jpki-reset: CODE: message``, no traceback."""
     lines = done.stderr.strip().splitlines()

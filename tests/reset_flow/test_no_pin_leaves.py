@@ -13,6 +13,7 @@ import pytest
 
 from readers.jpki import PinKind
 from readers.pin import Pin
+from readers.training_card.issuer import TrainingIssuer
 from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock
 from reset_flow.states import ChoosePin, PinWasWrong, ReservationMade, ResetDone
@@ -88,7 +89,7 @@ async def test_marker_pins_go_nowhere_but_the_card(tmp_path: Path, caplog: pytes
             await first.choose_pin(PinKind.SIGN)
             await first.confirm_identity()
             states.append(await first.enter_pin(Pin("1234")))
-            two = Step2(reader, service, clock)
+            two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
             states += [await two.start(), await two.enter_pin(Pin("1234"))]
             states.append(await two.enter_new_pin(Pin(NEW_MARKER), Pin(NEW_MARKER)))
             assert isinstance(states[-1], ResetDone)

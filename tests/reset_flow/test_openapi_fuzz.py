@@ -17,9 +17,12 @@ from schemathesis.checks import (
 
 from reset_flow.clock import FixedClock
 from reset_flow.embedded import embedded_app
+from reset_flow.trust_setup import training_trust
 from tests.reset_flow.conftest import OPEN_MORNING
 
-APP, TOKEN = embedded_app(Path(tempfile.mkdtemp(prefix="jpki-reset-fuzz-")), clock=FixedClock(OPEN_MORNING))
+APP, TOKEN = embedded_app(
+    Path(tempfile.mkdtemp(prefix="jpki-reset-fuzz-")), clock=FixedClock(OPEN_MORNING), trust=training_trust()
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from readers.jpki import PinKind
+from readers.training_card.issuer import TrainingIssuer
 from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock
 from reset_flow.errors import ServiceRefused, ServiceUnreachable
@@ -45,13 +46,13 @@ async def test_full_reset_through_uvicorn(served: Served, profile: str, reset: P
         assert (await service.service_time()).training_clock
         reader = WatchedReader(profile)
         await reserve(reader, service, clock, reset)
-        flow = Step2(reader, service, clock)
+        flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
         assert isinstance(await flow.start(), NeedPin)
         await flow.enter_pin(PROOF_PIN[reset])
         done = await flow.enter_new_pin(NEW_PIN[reset], NEW_PIN[reset])
         assert done == ResetDone(reset, reset.max_tries, reset.max_tries, recorded=True)
         assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
-        assert await Step2(reader, service, clock).start() == NoReservation()
+        assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_fifty_concurrent_completions_one_wins(served: Served) -> None:

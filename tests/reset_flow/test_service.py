@@ -27,6 +27,7 @@ from reset_flow.proof import ProofPurpose
 from reset_flow.service.office import ServiceSettings
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.reset_flow.conftest import client_of
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
@@ -324,7 +325,7 @@ async def test_training_clock_only_in_training_mode(tmp_path: Path) -> None:
         open_service(ServiceChoice(server="http://127.0.0.1:9", token="x"), TrainingClock(at))
     with pytest.raises(ServiceNotConfigured):
         open_service(ServiceChoice(server="http://127.0.0.1:9"))
-    client = open_service(ServiceChoice(data_dir=tmp_path), TrainingClock(at))
+    client = open_service(ServiceChoice(data_dir=tmp_path, trust=training_trust()), TrainingClock(at))
     time = await client.service_time()
     assert time.training_clock and abs(time.now - at) < timedelta(minutes=1)
     await client.aclose()

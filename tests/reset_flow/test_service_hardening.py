@@ -22,12 +22,12 @@ from reset_flow.client import Proof, ReservationClient
 from reset_flow.clock import FixedClock
 from reset_flow.proof import ProofPurpose
 from reset_flow.service.app import build_app
-from reset_flow.service.office import ServiceLimits, ServiceSettings
+from reset_flow.service.office import ServiceLimits
 from reset_flow.service.rate_limits import Limit
 from reset_flow.service.store import ReservationStore, Role
 from reset_flow.training_proof import TrainingProver
 from tests.reset_flow.conftest import SERVICE_TOKEN as TOKEN
-from tests.reset_flow.conftest import client_of
+from tests.reset_flow.conftest import client_of, training_settings
 from tests.reset_flow.test_service import authorise, raw_sql, refused, reserve
 
 SIGN = PinKind.SIGN
@@ -215,7 +215,7 @@ class Ticks:
 
 def limited_app(store: ReservationStore, clock: FixedClock, ticks: Ticks, **limits: Limit) -> FastAPI:
     store.ensure_terminal("counter-1", TOKEN, clock.now())
-    settings = ServiceSettings(clock=clock, limits=ServiceLimits(**limits), monotonic=ticks)
+    settings = training_settings(clock, limits=ServiceLimits(**limits), monotonic=ticks)
     return build_app(settings, store)
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from readers.errors import WrongPin
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
 from readers.pin import Pin
+from readers.training_card.issuer import TrainingIssuer
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST, FixedClock
 from reset_flow.pin_rules import PinProblem
@@ -29,7 +30,8 @@ from reset_flow.states import (
 )
 from reset_flow.step2 import Step2
 from reset_flow.triage import ReasonCode
-from reset_flow.trust import TrustAnchors, training_trust
+from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.reset_flow.conftest import NEW_PIN, OPEN_MORNING, PROOF_PIN, WatchedReader, flaky_service, reserve
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
@@ -41,11 +43,11 @@ async def card_accepts(reader: WatchedReader, kind: PinKind, pin: Pin) -> int | 
     """Verify ``pin`` on the card directly; return the tries it shows afterwards."""
     await reader.connect()
     try:
-        card = JpkiCard(reader)
+        card = JpkiSession.on(reader)
         await card.verify(kind, pin)
         await reader.disconnect()
         await reader.connect()
-        return (await JpkiCard(reader).pin_status(kind)).tries_left
+        return (await JpkiSession.on(reader).pin_status(kind)).tries_left
     finally:
         await reader.disconnect()
 
@@ -55,7 +57,7 @@ async def at_new_pin(reader: WatchedReader, service: ReservationClient, clock: F
     made = await reserve(reader, service, clock, SIGN)
     if after is not None:
         after()
-    flow = Step2(reader, service, clock)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     await flow.start()
     assert isinstance(await flow.enter_pin(PROOF_PIN[SIGN]), NeedNewPin)
     return made, flow
@@ -68,7 +70,7 @@ async def test_full_reset_in_process(profile: str, reset: PinKind, service: Rese
     reader = WatchedReader(profile)
     made = await reserve(reader, service, clock, reset)
     clock.advance(timedelta(hours=3))
-    flow = Step2(reader, service, clock)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     asked = await flow.start()
     assert isinstance(asked, NeedPin) and asked.reset is reset
     new_pin = await flow.enter_pin(PROOF_PIN[reset])
@@ -78,12 +80,12 @@ async def test_full_reset_in_process(profile: str, reset: PinKind, service: Rese
     assert reader.tries(PIN_FILE[reset]) == reset.max_tries
     assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
     # The reservation is used up: the same card finds nothing to do.
-    assert await Step2(reader, service, clock).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_no_reservation_no_pin(service: ReservationClient, clock: FixedClock) -> None:
     reader = WatchedReader("adult")
-    assert await Step2(reader, service, clock).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
     assert reader.count(0x20, with_data=True) == 0
 
 
@@ -98,7 +100,7 @@ async def test_kiosk_window_by_the_service_clock(hour, minute, second, is_open, 
     if moment < OPEN_MORNING:
         moment += timedelta(days=1)  # the next morning, still within the 24 h
     clock.set(moment)
-    state = await Step2(reader, service, clock).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     if is_open:
         assert isinstance(state, NeedPin)
     else:
@@ -127,7 +129,7 @@ async def test_reservation_life_by_the_service_clock(after, expired, service, cl
     reader = WatchedReader("sign-blocked")
     made = await reserve(reader, service, clock, SIGN)
     clock.advance(after)
-    state = await Step2(reader, service, clock).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     if expired:
         assert state == ReservationExpired(SIGN, made.deadline)
     else:
@@ -167,7 +169,7 @@ async def test_two_reservations_one_card(service: ReservationClient, clock: Fixe
     reader = WatchedReader("adult")
     await reserve(reader, service, clock, SIGN)
     await reserve(reader, service, clock, AUTH)
-    flow = Step2(reader, service, clock)
+    flow = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     choose = await flow.start()
     assert choose == ChooseReservation((SIGN, AUTH))
     asked = await flow.choose_reservation(AUTH)
@@ -178,13 +180,13 @@ async def test_proof_pin_blocked_since_step_one(service: ReservationClient, cloc
     reader = WatchedReader("adult")
     await reserve(reader, service, clock, SIGN)
     await reader.connect()
-    card = JpkiCard(reader)
+    card = JpkiSession.on(reader)
     for attempt in range(3):
         with pytest.raises(Exception) as raised:
             await card.verify(AUTH, Pin("9999"), confirm_last_try=attempt == 2)
         assert attempt == 2 or isinstance(raised.value, WrongPin)
     await reader.disconnect()
-    state = await Step2(reader, service, clock).start()
+    state = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
     assert isinstance(state, GoToWindow)
     assert [r.code for r in state.reasons] == [ReasonCode.AUTH_PIN_BLOCKED]
 
@@ -208,7 +210,7 @@ async def test_card_lifted_after_the_reset_is_not_reset_twice(
     done = await flow.resume()
     assert done == ResetDone(SIGN, 5, 5, recorded=True)
     assert reader.count(0x2C) == 1
-    assert await Step2(reader, service, clock).start() == NoReservation()
+    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
 
 
 async def test_completion_unanswered_then_recorded(tmp_path: Path, clock: FixedClock) -> None:

@@ -18,10 +18,10 @@ from reset_flow.clock import FixedClock
 from reset_flow.errors import ServiceRefused
 from reset_flow.proof import ProofPurpose
 from reset_flow.service.app import build_app
-from reset_flow.service.office import ServiceLimits, ServiceSettings
+from reset_flow.service.office import ServiceLimits
 from reset_flow.service.sqlite_store import SqliteStore
 from reset_flow.training_proof import TrainingProver
-from tests.reset_flow.conftest import SERVICE_TOKEN, client_of
+from tests.reset_flow.conftest import SERVICE_TOKEN, client_of, training_settings
 
 pytestmark = pytest.mark.integration
 PROFILES = ("adult", "one-try-left", "sign-blocked", "auth-blocked")
@@ -43,7 +43,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def service_on(path: Path, clock: FixedClock) -> tuple[ReservationClient, SqliteStore]:
     store = SqliteStore(path, create=True)
     store.ensure_terminal("counter-1", SERVICE_TOKEN, clock.now())
-    app = build_app(ServiceSettings(clock=clock, limits=ServiceLimits.off()), store)
+    app = build_app(training_settings(clock, limits=ServiceLimits.off()), store)
     return ReservationClient(client_of(app), attempts=1), store
 
 

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from readers.card_check import CardReport, check_card
+from readers.connection import CardConnection
 from readers.emulated import EmulatedReader
-from readers.jpki import CertificateKind, JpkiCard, PinKind, PinStatus
+from readers.jpki import CertificateKind, PinKind, PinStatus
 from readers.pin import Pin
 from readers.training_card.profiles import SIGN_PIN
 from reset_flow.clock import JST
 from reset_flow.triage import ReasonCode, Verdict, triage, triage_json
-from reset_flow.trust import training_trust
+from reset_flow.trust_setup import training_trust
 
 R = ReasonCode
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
@@ -26,7 +27,7 @@ async def report_of(profile: str, sign_pin: str | None = None) -> CardReport:
     reader = EmulatedReader(profile)
     await reader.connect()
     try:
-        return await check_card(JpkiCard(reader), Pin(sign_pin) if sign_pin else None)
+        return await check_card(CardConnection(reader), Pin(sign_pin) if sign_pin else None)
     finally:
         await reader.disconnect()
 

@@ -17,6 +17,7 @@ from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.embedded import embedded_app
 from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tui.app import ResetApp
 from tui.launch import build_wizard
 
@@ -103,8 +104,9 @@ def embedded_service(
     trust: TrustAnchors | None = None,
     wrap: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] = lambda transport: transport,
 ) -> ReservationClient:
-    """The embedded service on ``folder``, its transport optionally wrapped (to make it fail)."""
-    service, token = embedded_app(folder, clock=clock, trust=trust)
+    """The embedded service on ``folder`` (trusting the training CAs unless ``trust`` says
+    otherwise), its transport optionally wrapped (to make it fail)."""
+    service, token = embedded_app(folder, clock=clock, trust=trust or training_trust())
     http = httpx.AsyncClient(
         transport=wrap(httpx.ASGITransport(app=service)),
         base_url="http://embedded",

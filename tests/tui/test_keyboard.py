@@ -108,6 +108,6 @@ async def test_escape_goes_back_a_step() -> None:
     app = make_app("training:adult")
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "enter")
-        assert "Card check" in screen_text(app).splitlines()[0]
+        assert "Card check" in screen_text(app).splitlines()[1]  # below the TRAINING banner
         await press(pilot, "escape")
-        assert screen_text(app).splitlines()[0].strip() == "Start"
+        assert screen_text(app).splitlines()[1].strip() == "Start"

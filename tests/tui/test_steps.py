@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from readers.emulated import EmulatedReader
-from readers.jpki import JpkiCard, PinKind
+from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from reset_flow.clock import FixedClock
-from reset_flow.trust import TrustAnchors, training_trust
+from reset_flow.trust import TrustAnchors
+from reset_flow.trust_setup import training_trust
 from tests.tui.driving import embedded_service, make_app, press, settle, shows, walk
 from tui.screens.start import StartScreen
 
@@ -47,7 +48,7 @@ async def test_both_steps_by_keys_reset_the_signing_pin(
             await press(pilot, *keys)
         assert shows(app, done)
     await reader.connect()
-    await JpkiCard(reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, stored upper
+    await JpkiSession.on(reader).verify(PinKind.SIGN, Pin("NEW2PIN"))  # typed lower case, stored upper
 
 
 async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(tmp_path: Path) -> None:

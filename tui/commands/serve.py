@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--training-at",
         metavar="ISO",
-        help="training mode only: start the service's clock at ISO (no offset: JST)",
+        help="with --training only: start the service's clock at ISO (no offset: JST)",
     )
     serve.add_argument(
         "--anchor",
@@ -30,7 +31,6 @@ def add(sub: argparse._SubParsersAction) -> None:
         metavar="auth:PATH|sign:PATH",
         help="also trust this issuer CA certificate",
     )
-    serve.add_argument("--no-training-anchors", action="store_true", help="do not trust the training CAs")
     serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain)")
     serve.add_argument("--tls-key", metavar="PEM", help="and this private key")
     serve.add_argument(
@@ -45,6 +45,20 @@ def add(sub: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--failed-tokens-per-minute", default="20", metavar="N", help="per client address (0: off)"
     )
+    serve.add_argument(
+        "--training",
+        action=argparse.BooleanOptionalAction,
+        default=argparse.SUPPRESS,  # the top-level --training (None when not given) stands
+        help="training mode: also trust the training CAs; every answer says TRAINING (default: the config)",
+    )
+    serve.add_argument(
+        "--trust-store",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="the trust store (default: the config)",
+    )
+    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from readers.spec import DEFAULT_SPEC
-from tui.commands.prompt import ask_pin
-from tui.exit_codes import EXIT_OK
+from tui.commands.prompt import ask_pin, last_try_prompt
+from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +18,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
     )
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
     status.add_argument(
         "--ask-sign-pin",
         action="store_true",
@@ -25,18 +28,18 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     from readers.card_check import check_card, report_json
-    from readers.jpki import JpkiCard
+    from readers.connection import CardConnection
     from readers.spec import open_reader
 
     sign_pin = ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
     reader = open_reader(args.reader)
     await reader.connect()
     try:
-        report = await check_card(JpkiCard(reader), sign_pin)
+        report = await check_card(CardConnection(reader), sign_pin, confirm_last_try=last_try_prompt())
     finally:
         await reader.disconnect()
     data = report_json(report)
-    extend = _triage_extension()
+    extend = _triage_extension(args)
     if extend is not None:
         data["triage"] = extend(report)
     if args.json:
@@ -45,18 +48,29 @@ async def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(status_text(data, reader.info.name))
+    refusal = report.sign_pin.error if report.sign_pin else None
+    if refusal is not None:  # the whole report is out; the signing PIN's refusal sets the exit
+        print(f"jpki-reset: {refusal.code}: {refusal.message}", file=sys.stderr)
+        return EXIT_CARD_REFUSED
     return EXIT_OK
 
 
-def _triage_extension() -> Callable[[object], dict[str, object]] | None:
-    """The reset rules' verdict at this moment, revocation checked against the training CRL."""
+def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, object]] | None:
+    """The reset rules' verdict at this moment, by what this terminal trusts: the training CAs for
+    a training card or a recording (or in training mode), else the trust store's issuers."""
     from datetime import UTC, datetime
 
+    from reset_flow.config import load_config
     from reset_flow.triage import triage_json
-    from reset_flow.trust import training_trust
+    from reset_flow.trust_setup import open_trust_store, terminal_trust
 
+    config = load_config(getattr(args, "config", None))
+    training = config.training if args.training is None else args.training
+    training = training or args.reader.startswith(("training:", "replay:"))
+    store = open_trust_store(args.trust_store or config.trust_store_folder)
+    trust = terminal_trust(store, training=training)
     now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
-    return lambda report: triage_json(report, now, training_trust().revocation_of)  # type: ignore[arg-type]
+    return lambda report: triage_json(report, now, trust.revocation_of, trust.trusts_issuer_of)  # type: ignore[arg-type]
 
 
 def status_text(data: dict, reader_name: str) -> str:
@@ -74,6 +88,8 @@ def status_text(data: dict, reader_name: str) -> str:
     for kind, pin in data["pins"].items():
         if not pin["set"]:
             state = "not set"
+        elif pin.get("verified") and pin["tries_left"] is None:
+            state = "verified in this session (the card gives no count)"
         elif pin["tries_left"] is None:
             state = "tries unknown"
         elif pin["blocked"]:
@@ -91,6 +107,11 @@ def status_text(data: dict, reader_name: str) -> str:
         else:
             state = f"valid {cert['not_before'][:10]} to {cert['not_after'][:10]}"
         lines.append(f"  {label:<26} {state}")
+    sign_pin = data.get("sign_pin")
+    if sign_pin:
+        lines.append(f"Signing PIN given: {sign_pin['reason']}")
+    for warning in data.get("warnings", []):
+        lines.append(f"Note: {warning}")
     triage = data.get("triage")
     if triage:
         lines.append(f"Verdict: {triage.get('summary', triage.get('verdict'))}")

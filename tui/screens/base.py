@@ -98,6 +98,8 @@ class WizardScreen(Screen):
             clock.show("clock.banner", time=jst(at))
         elif served is not None:
             clock.show("clock.banner_service", time=jst(served))
+        elif self.wizard.training or self.wizard.service_training:
+            clock.show("training.banner")  # training mode says so on every screen
         else:
             clock.clear()
 

@@ -11,7 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from readers.card_check import check_card
-from readers.jpki import JpkiCard
+from readers.connection import CardConnection
+from reset_flow.triage import Verdict
 
 if TYPE_CHECKING:
     from reset_flow.triage import Triage
@@ -50,12 +51,12 @@ class CardCheckScreen(CardScreen):
         self.query_one("#report", Static).update("")
         self.run_card(self._check, "check")
 
-    async def _check(self, card: JpkiCard) -> Any:
+    async def _check(self, card: CardConnection) -> Any:
         from reset_flow.triage import triage
-        from reset_flow.trust import training_trust
 
         report = await check_card(card)
-        return report, triage(report, self.wizard.clock.now(), training_trust().revocation_of)
+        revocation, issuer = self.wizard.card_checks()  # what this terminal trusts, read now
+        return report, triage(report, self.wizard.clock.now(), revocation, issuer)
 
     def card_done(self, name: str, result: Any) -> None:
         self.wizard.report, self.verdict = result
@@ -70,6 +71,8 @@ class CardCheckScreen(CardScreen):
         verdict = self.verdict
         self.query_one("#report", Static).update(report_table(self.app.t, report, certificate_notes(verdict)))
         key, values = verdict_line(verdict)
+        if verdict.verdict is Verdict.ISSUER_NOT_TRUSTED:
+            values["reader"] = self.wizard.reader_spec or "SPEC"  # the command to run names this reader
         self.query_one("#verdict", Say).show(key, **values)
         window = tuple(r for r in verdict.reasons if r.window)
         notes = tuple(r for r in verdict.reasons if not r.window)

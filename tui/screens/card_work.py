@@ -13,13 +13,13 @@ from typing import Any
 from textual.message import Message
 from textual.worker import Worker
 
+from readers.connection import CardConnection
 from readers.errors import CardRemoved, JpkiResetError, NoCard, ReplayMismatch, TransportError
-from readers.jpki import JpkiCard
 from readers.reader import CARD_INSERTED
 from tui.screens.base import WizardScreen
 from tui.widgets.say import Say
 
-CardJob = Callable[[JpkiCard], Awaitable[Any]]
+CardJob = Callable[[CardConnection], Awaitable[Any]]
 
 # Errors after which the card session is gone and a fresh one is needed.
 SESSION_LOST = (CardRemoved, NoCard, TransportError)

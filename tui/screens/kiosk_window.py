@@ -58,6 +58,9 @@ class KioskWindowScreen(WizardScreen):
         else:
             time = message.time
             self.open = time.kiosk_open
+            if time.training and not self.wizard.service_training:
+                self.wizard.service_training = True  # a shared service in training mode
+                self.refresh_banners()
             if time.training_clock and self.wizard.training_at is None:
                 self.wizard.service_training_time = time.now  # the banner tells everyone
                 self.refresh_banners()

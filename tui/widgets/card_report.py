@@ -18,6 +18,8 @@ Translate = Callable[..., str]
 def pin_state(t: Translate, status: PinStatus) -> str:
     if status.not_set:
         return t("pin.state.not_set")
+    if status.verified and status.tries_left is None:
+        return t("pin.state.verified")
     if status.tries_left is None:
         return t("pin.state.unknown")
     if status.blocked:
@@ -52,6 +54,8 @@ def verdict_line(verdict: Triage) -> tuple[str, dict[str, object]]:
     """The verdict's catalog key and values: which PINs the kiosk path can reset, or the window."""
     if verdict.verdict is Verdict.WINDOW:
         return "check.verdict.window", {}
+    if verdict.verdict is Verdict.ISSUER_NOT_TRUSTED:
+        return "check.verdict.issuer-not-trusted", {}
     return "check.verdict.kiosk", {"pins": Inline(f"pin.label.{pin.value}" for pin in verdict.kiosk_pins)}
 
 
