@@ -69,8 +69,8 @@ async def health(client: ReservationClient, worker: int, n: int) -> float:
 
 def step1_proof(provers: list[TrainingProver]) -> Operation:
     async def prove(client: ReservationClient, worker: int, n: int) -> float:
-        prover = provers[worker % len(provers)]
-        reset = (PinKind.SIGN, PinKind.AUTH)[n % 2]
+        prover = provers[(worker + n) % len(provers)]  # a counter serves one resident after another
+        reset = (PinKind.SIGN, PinKind.AUTH)[(n // len(provers)) % 2]
         start = time.perf_counter()
         nonce = (await client.new_challenge()).nonce
         challenge_time = time.perf_counter() - start
