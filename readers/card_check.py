@@ -99,7 +99,7 @@ def summarise_certificate(der: bytes) -> CertificateSummary:
             subject=cert.subject.rfc4514_string(),
             der=der,
         )
-    except ValueError:
+    except (ValueError, x509.InvalidVersion):  # cryptography's ways of saying "does not decode"
         raise MalformedResponse("the card holds a certificate that cannot be parsed") from None
 
 

@@ -25,6 +25,7 @@ class Revocation(StrEnum):
     REVOKED = "revoked"
     UNKNOWN = "unknown"  # no list for its issuer at hand (its issuer is not known here, ...)
     NO_CRL = "no-crl"  # its issuer is trusted here, but no CRL is configured for it: not checked
+    MALFORMED = "malformed"  # the certificate does not decode: nothing can be checked
 
 
 def renewal_from(not_after: datetime) -> datetime:

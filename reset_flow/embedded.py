@@ -24,6 +24,8 @@ from reset_flow.trust import TrustAnchors
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from reset_flow.service.challenges import ChallengeSource
+
 APP_NAME = "jpki-reset"
 DATABASE_NAME = "reservations.sqlite3"
 TOKEN_ENV = "JPKI_RESET_TOKEN"
@@ -80,20 +82,32 @@ def embedded_client(
 
 
 def embedded_app(
-    folder: Path, *, clock: Clock | None = None, trust: TrustAnchors | None = None
+    folder: Path,
+    *,
+    clock: Clock | None = None,
+    trust: TrustAnchors | None = None,
+    challenges: ChallengeSource | None = None,
 ) -> tuple[FastAPI, str]:
-    """The service app on ``folder``'s SQLite file, and this laptop's terminal token. ``trust``
-    None trusts no issuer: the caller says what it trusts (``trust_setup``)."""
+    """The service app on ``folder``'s SQLite file (created on first use), and this laptop's
+    terminal token. ``trust`` None trusts no issuer: the caller says what it trusts
+    (``trust_setup``). ``challenges``: another nonce source (the demo's scripted one)."""
     from reset_flow.service.app import build_app
-    from reset_flow.service.office import ServiceSettings
+    from reset_flow.service.office import ServiceLimits, ServiceSettings
     from reset_flow.service.sqlite_store import SqliteStore
 
-    folder.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(folder / DATABASE_NAME)
-    settings = ServiceSettings(clock=clock or SystemClock(), trust=trust or TrustAnchors(()))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    store = SqliteStore(folder / DATABASE_NAME, create=True)
+    settings = ServiceSettings(
+        clock=clock or SystemClock(),
+        trust=trust or TrustAnchors(()),
+        challenges=challenges,
+        limits=ServiceLimits.off(),
+    )
     settings.reset_authority = training_authority(settings.trust)
     token = _embedded_token(folder, store, settings.clock)
-    return build_app(settings, store), token
+    app = build_app(settings, store)
+    app.state.office.prune()  # in-process there is no upkeep task: prune when the laptop opens it
+    return app, token
 
 
 def training_authority(trust: TrustAnchors) -> ResetAuthority | None:

@@ -63,6 +63,24 @@ class ServiceNotConfigured(ServiceError):
     code = "service-not-configured"
 
 
+class ServiceOptionInvalid(ServiceNotConfigured):
+    """A ``serve`` option has a value it cannot take (a usage error: exit code 2)."""
+
+    code = "option-invalid"
+
+
+class TerminalUnknown(ServiceError):
+    """No terminal of that name (``serve --revoke-terminal NAME``)."""
+
+    code = "terminal-unknown"
+
+
+class CannotListen(ServiceError):
+    """The service cannot listen where it was asked to (port in use, unknown host, no permission)."""
+
+    code = "cannot-listen"
+
+
 class OperatorInputRefused(JpkiResetError):
     """What an operator gave (a config file, a trust anchor, a typed confirmation) cannot be used.
     The command line exits 2 (usage), as for a bad option."""

@@ -1,8 +1,15 @@
-"""``jpki-reset serve``: the reservation service on uvicorn, for several laptops at once."""
+"""``jpki-reset serve``: the reservation service on uvicorn, for several laptops at once; and the
+administration that goes with it (``--init``, ``--new-terminal``, ``--revoke-terminal``).
+
+Every bad option or unusable database ends in one line and a documented exit code: 2 for an
+option that cannot be right, 5 for a database or address that cannot be used now.
+"""
 
 from __future__ import annotations
 
 import argparse
+import socket
+import ssl
 import sys
 from pathlib import Path
 
@@ -12,10 +19,10 @@ from readers.jpki import PinKind
 from reset_flow.clock import Clock, SystemClock, TrainingClock, parse_moment
 from reset_flow.config import load_config
 from reset_flow.embedded import DATABASE_NAME, default_data_dir, training_authority
-from reset_flow.errors import ServiceNotConfigured
-from reset_flow.service.app import build_app
-from reset_flow.service.office import ReservationOffice, ServiceSettings
-from reset_flow.service.sqlite_store import SqliteStore
+from reset_flow.errors import CannotListen, ServiceNotConfigured, ServiceOptionInvalid, TerminalUnknown
+from reset_flow.service.office import ReservationOffice, ServiceLimits, ServiceSettings
+from reset_flow.service.rate_limits import Limit
+from reset_flow.service.store import SCHEMA_VERSION, ReservationStore, Role
 from reset_flow.trust import TrustAnchors, grouped_hex, issuer_anchor_from_file
 from reset_flow.trust_setup import open_trust_store, service_trust
 
@@ -45,33 +52,135 @@ def settings_from(args: argparse.Namespace) -> ServiceSettings:
             raise ServiceNotConfigured(
                 f"--training-at: not an ISO date and time: {args.training_at!r}"
             ) from None
-    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust))
+    limits = limits_from(args)
+    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust), limits=limits)
+
+
+def limits_from(args: argparse.Namespace) -> ServiceLimits:
+    def per_minute(option: str, value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 1_000_000:
+            raise ServiceOptionInvalid(f"--{option} takes a whole number from 0 (off) up, not {value!r}")
+        return number
+
+    proofs = per_minute("proofs-per-minute", args.proofs_per_minute)
+    challenges = per_minute("challenges-per-minute", args.challenges_per_minute)
+    failed = per_minute("failed-tokens-per-minute", args.failed_tokens_per_minute)
+    return ServiceLimits(
+        failed_tokens=Limit(failed, failed),
+        proofs=Limit(proofs, max(1, proofs // 3)),
+        challenges=Limit(challenges, max(1, challenges // 3)),
+    )
+
+
+def open_store(db: str | None, *, create: bool) -> ReservationStore:
+    """``postgresql://...`` or a SQLite path (default: the user data directory's file)."""
+    if db is not None and not db.strip():
+        raise ServiceOptionInvalid("--db is empty: give a SQLite path or a postgresql:// URL")
+    from reset_flow.service.postgres_store import PostgresStore, is_postgres_url
+    from reset_flow.service.sqlite_store import SqliteStore
+
+    if db is not None and is_postgres_url(db):
+        return PostgresStore(db, create=create)
+    return SqliteStore(Path(db) if db else default_data_dir() / DATABASE_NAME, create=create)
+
+
+def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> socket.socket:
+    """The bound socket uvicorn will serve on; a bind failure is ``CannotListen`` (exit 5)."""
+    try:
+        port = int(port_text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise ServiceOptionInvalid(f"--port takes 1-65535, not {port_text!r}")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise CannotListen(f"cannot listen on {host}:{port}: {error}") from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:  # several serve processes on one port: the kernel spreads the connections
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(address)
+    except OSError as error:
+        listener.close()
+        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    return listener
+
+
+def tls_files(args: argparse.Namespace) -> dict[str, str]:
+    """uvicorn's TLS settings, checked here so a bad file is one line, not a traceback."""
+    if not args.tls_cert and not args.tls_key:
+        return {}
+    if not (args.tls_cert and args.tls_key):
+        raise ServiceOptionInvalid("--tls-cert and --tls-key go together")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as error:
+        raise ServiceNotConfigured(f"cannot use the TLS certificate and key: {error}") from None
+    return {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+
+
+def administer(args: argparse.Namespace, store: ReservationStore, settings: ServiceSettings) -> bool:
+    """``--init``, ``--new-terminal``, ``--revoke-terminal``: do them and say so; True if any ran."""
+    office = ReservationOffice(settings, store)
+    if args.revoke_terminal:
+        if not office.revoke_terminals(args.revoke_terminal):
+            raise TerminalUnknown(f"no terminal named {args.revoke_terminal!r} with a valid token")
+        print(f"jpki-reset serve: revoked terminal {args.revoke_terminal}", file=sys.stderr)
+    if args.new_terminal:
+        # The token is shown once, here; the service keeps only its hash.
+        print(office.new_terminal(args.new_terminal, Role.ADMIN if args.admin else Role.TERMINAL))
+    if args.init:
+        print(f"jpki-reset serve: database ready (schema version {SCHEMA_VERSION})", file=sys.stderr)
+    return bool(args.init or args.new_terminal or args.revoke_terminal)
 
 
 async def run_serve(args: argparse.Namespace) -> int:
-    database = Path(args.db) if args.db else default_data_dir() / DATABASE_NAME
     settings = settings_from(args)
-    store = SqliteStore(database)
-    if args.new_terminal:
-        # The token is shown once, here; the service keeps only its hash.
-        print(ReservationOffice(settings, store).new_terminal(args.new_terminal))
-        return 0
-    with store.reading() as tx:
-        terminals = tx.count_terminals()
-    if terminals == 0:
-        print(
-            "jpki-reset serve: no terminal tokens yet; create one with --new-terminal NAME", file=sys.stderr
+    tls = tls_files(args)
+    if args.admin and not args.new_terminal:
+        raise ServiceOptionInvalid("--admin goes with --new-terminal NAME")
+    store = open_store(args.db, create=args.init)
+    try:
+        if administer(args, store, settings):
+            return 0
+        listener = listening_socket(args.host, args.port, reuse_port=args.reuse_port)
+        with store.reading() as tx:
+            terminals = tx.count_terminals()
+        if terminals == 0:
+            print(
+                "jpki-reset serve: no terminal tokens yet; create one with --new-terminal NAME",
+                file=sys.stderr,
+            )
+        say_trust(settings.trust)
+        if settings.clock.training:
+            print(
+                f"jpki-reset serve: TRAINING CLOCK, now {settings.clock.now().isoformat()}", file=sys.stderr
+            )
+        scheme = "https" if tls else "http"
+        print(f"jpki-reset serve: {scheme}://{args.host}:{args.port}/", file=sys.stderr)
+        from reset_flow.service.app import build_app
+
+        config = uvicorn.Config(
+            build_app(settings, store),
+            log_level=args.log_level,
+            access_log=False,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            **tls,  # type: ignore[arg-type]
         )
-    say_trust(settings.trust)
-    if settings.clock.training:
-        print(f"jpki-reset serve: TRAINING CLOCK, now {settings.clock.now().isoformat()}", file=sys.stderr)
-    print(f"jpki-reset serve: database {database}", file=sys.stderr)
-    config = uvicorn.Config(
-        build_app(settings, store), host=args.host, port=args.port, log_level=args.log_level, access_log=False
-    )
-    server = uvicorn.Server(config)
-    await server.serve()
-    return 0 if server.started else 5
+        server = uvicorn.Server(config)
+        try:
+            await server.serve(sockets=[listener])
+        except SystemExit:  # uvicorn's own startup failures end in sys.exit: ours is code 5
+            return 5
+        return 0 if server.started else 5
+    finally:
+        store.close()
 
 
 def say_trust(trust: TrustAnchors) -> None:

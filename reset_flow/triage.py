@@ -54,6 +54,8 @@ class ReasonCode(StrEnum):
     SIGN_CERTIFICATE_NOT_YET_VALID = "sign-certificate-not-yet-valid"
     AUTH_CERTIFICATE_REVOKED = "auth-certificate-revoked"
     SIGN_CERTIFICATE_REVOKED = "sign-certificate-revoked"
+    AUTH_CERTIFICATE_MALFORMED = "auth-certificate-malformed"  # does not decode: no proof can use it
+    SIGN_CERTIFICATE_MALFORMED = "sign-certificate-malformed"
     AUTH_CERTIFICATE_RENEWAL_DUE = "auth-certificate-renewal-due"
     SIGN_CERTIFICATE_RENEWAL_DUE = "sign-certificate-renewal-due"
     SIGN_CERTIFICATE_UNCHECKED = "sign-certificate-unchecked"  # unreadable without the signing PIN
@@ -161,7 +163,9 @@ def _certificate_reasons(
         code = _code(pin, f"certificate-{standing.value}")
         reasons.append(Reason(code, () if note else RESETTABLE_PINS, window=not note))
     checked = revocation(summary.der) if revocation is not None else Revocation.UNKNOWN
-    if checked is Revocation.REVOKED:
+    if checked is Revocation.MALFORMED:
+        reasons.append(Reason(_code(pin, "certificate-malformed"), RESETTABLE_PINS))
+    elif checked is Revocation.REVOKED:
         reasons.append(Reason(_code(pin, "certificate-revoked"), RESETTABLE_PINS))
     elif checked is Revocation.NO_CRL:
         reasons.append(Reason(ReasonCode.REVOCATION_NO_CRL, (), window=False))
@@ -217,6 +221,8 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.SIGN_CERTIFICATE_NOT_YET_VALID: "signing certificate not yet valid",
     ReasonCode.AUTH_CERTIFICATE_REVOKED: "user-authentication certificate revoked",
     ReasonCode.SIGN_CERTIFICATE_REVOKED: "signing certificate revoked (e.g. after a move)",
+    ReasonCode.AUTH_CERTIFICATE_MALFORMED: "user-authentication certificate unreadable (it does not decode)",
+    ReasonCode.SIGN_CERTIFICATE_MALFORMED: "signing certificate unreadable (it does not decode)",
     ReasonCode.AUTH_CERTIFICATE_RENEWAL_DUE: "user-authentication certificate expires within 3 months",
     ReasonCode.SIGN_CERTIFICATE_RENEWAL_DUE: "signing certificate expires within 3 months",
     ReasonCode.SIGN_CERTIFICATE_UNCHECKED: "signing certificate not checked (needs the signing PIN)",

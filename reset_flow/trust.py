@@ -8,18 +8,29 @@ service checks a real card all the way, but holds no reset authority for it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from readers.jpki import PinKind
 from reset_flow.certificate_validity import Revocation
+
+# What cryptography raises for a certificate that does not decode, field by field (it decodes
+# lazily): bad encodings, unknown key algorithms, versions, duplicate extensions, name forms.
+UNDECODABLE = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
 
 
 class CertificateRefused(Exception):
@@ -39,16 +50,40 @@ class IssuerAnchor:
     policy: x509.ObjectIdentifier | None = None  # a certificate policy leaves must carry
     resettable: bool = False  # the service holds the reset authority for this issuer's cards
     training: bool = False  # a training CA: its keys are public, so it is trusted in training mode only
+    # The CRL's serial numbers, read once: a revocation check is then a set lookup.
+    revoked_serials: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        serials = (
+            frozenset(entry.serial_number for entry in self.crl) if self.crl is not None else frozenset()
+        )
+        object.__setattr__(self, "revoked_serials", serials)
 
     @property
     def sha256(self) -> bytes:
         return self.certificate.fingerprint(SHA256())
 
 
+@dataclass(frozen=True, slots=True)
+class _Examined:
+    """What holds for a certificate at any time: its chain, purpose and revocation were checked."""
+
+    certificate: x509.Certificate
+    anchor: IssuerAnchor
+    not_before: datetime
+    not_after: datetime
+
+
+_EXAMINED_KEPT = 4096  # certificates whose chain check is remembered (a card comes back in step 2)
+
+
 @dataclass(frozen=True)
 class TrustAnchors:
     anchors: tuple[IssuerAnchor, ...]
     reset_master_key: bytes | None = None  # the training reset authority's key
+    _examined: dict[tuple[bytes, PinKind], _Examined | CertificateRefused] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def training(self) -> bool:
@@ -66,24 +101,46 @@ class TrustAnchors:
     def check(self, der: bytes, purpose: PinKind, now: datetime) -> tuple[x509.Certificate, IssuerAnchor]:
         """The certificate, if it chains to an anchor for ``purpose``, is valid at ``now``, is not
         revoked and is made for ``purpose``; else ``CertificateRefused``."""
+        key = (der, purpose)
+        examined = self._examined.get(key)
+        if examined is None:
+            examined = self._examine(der, purpose)
+            if len(self._examined) >= _EXAMINED_KEPT:
+                self._examined.clear()
+            self._examined[key] = examined
+        if isinstance(examined, CertificateRefused):
+            raise CertificateRefused(examined.code, purpose, str(examined))
+        anchor = examined.anchor
+        if now < examined.not_before or now < anchor.certificate.not_valid_before_utc:
+            raise CertificateRefused("certificate-not-yet-valid", purpose, "not yet valid")
+        if now > examined.not_after or now > anchor.certificate.not_valid_after_utc:
+            raise CertificateRefused("certificate-expired", purpose, "expired")
+        return examined.certificate, anchor
+
+    def _examine(self, der: bytes, purpose: PinKind) -> _Examined | CertificateRefused:
+        """The checks that do not depend on the time, once per certificate."""
         try:
             cert = x509.load_der_x509_certificate(der)
-        except ValueError:
-            raise CertificateRefused("certificate-malformed", purpose, "not a DER certificate") from None
-        anchor = self._issuer_of(cert, purpose)
-        if now < cert.not_valid_before_utc or now < anchor.certificate.not_valid_before_utc:
-            raise CertificateRefused("certificate-not-yet-valid", purpose, "not yet valid")
-        if now > cert.not_valid_after_utc or now > anchor.certificate.not_valid_after_utc:
-            raise CertificateRefused("certificate-expired", purpose, "expired")
-        if anchor.crl is not None and anchor.crl.get_revoked_certificate_by_serial_number(cert.serial_number):
-            raise CertificateRefused("certificate-revoked", purpose, "revoked by its issuer")
+            # cryptography decodes fields on first use: touch every one a check reads, so a
+            # certificate that does not decode is refused here, not halfway through a check.
+            fields = (cert.issuer, cert.subject, cert.extensions, cert.public_key(), cert.serial_number)
+            not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+        except UNDECODABLE:
+            return CertificateRefused("certificate-malformed", purpose, "the certificate does not decode")
+        del fields
+        try:
+            anchor = self._issuer_of(cert, purpose)
+        except CertificateRefused as refused:
+            return refused
+        if cert.serial_number in anchor.revoked_serials:
+            return CertificateRefused("certificate-revoked", purpose, "revoked by its issuer")
         if not _made_for(cert, purpose, anchor.policy):
-            raise CertificateRefused(
+            return CertificateRefused(
                 "certificate-wrong-purpose", purpose, f"not a {purpose.value} certificate"
             )
         if not isinstance(cert.public_key(), rsa.RSAPublicKey):
-            raise CertificateRefused("certificate-wrong-purpose", purpose, "not an RSA key")
-        return cert, anchor
+            return CertificateRefused("certificate-wrong-purpose", purpose, "not an RSA key")
+        return _Examined(cert, anchor, not_before, not_after)
 
     def _issuer_of(self, cert: x509.Certificate, purpose: PinKind) -> IssuerAnchor:
         anchor = _issuing_anchor(self.anchors, cert, purpose)
@@ -96,21 +153,22 @@ class TrustAnchors:
         (the card check asks, so that step 1 stops before a PIN when the service would refuse)."""
         try:
             cert = x509.load_der_x509_certificate(der)
-        except ValueError:
+            return _issuing_anchor(self.anchors, cert, PinKind.AUTH) is not None
+        except UNDECODABLE:
             return False
-        return _issuing_anchor(self.anchors, cert, PinKind.AUTH) is not None
 
     def revocation_of(self, der: bytes) -> Revocation:
         """Whether a certificate (either purpose) is on its issuer's revocation list, if we hold one."""
         try:
             cert = x509.load_der_x509_certificate(der)
-        except ValueError:
-            return Revocation.UNKNOWN
+            issuer, serial = cert.issuer, cert.serial_number
+            cert.extensions  # noqa: B018  (decoded on first use: the service reads them too)
+        except UNDECODABLE:
+            return Revocation.MALFORMED
         for anchor in self.anchors:
-            if anchor.certificate.subject == cert.issuer and anchor.crl is not None:
-                revoked = anchor.crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-                return Revocation.REVOKED if revoked else Revocation.GOOD
-        if any(anchor.certificate.subject == cert.issuer for anchor in self.anchors):
+            if anchor.certificate.subject == issuer and anchor.crl is not None:
+                return Revocation.REVOKED if serial in anchor.revoked_serials else Revocation.GOOD
+        if any(anchor.certificate.subject == issuer for anchor in self.anchors):
             return Revocation.NO_CRL
         return Revocation.UNKNOWN
 

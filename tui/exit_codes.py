@@ -11,13 +11,14 @@ from readers.errors import (
     ReaderSpecInvalid,
     RecordingInvalid,
 )
-from reset_flow.errors import OperatorInputRefused
+from reset_flow.errors import OperatorInputRefused, ServiceOptionInvalid
 
 EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
 
 
 def exit_code_for(error: JpkiResetError) -> int:
-    if isinstance(error, ReaderSpecInvalid | RecordingInvalid | OperatorInputRefused | CommandRefused):
+    usage = (ReaderSpecInvalid, RecordingInvalid, OperatorInputRefused, CommandRefused, ServiceOptionInvalid)
+    if isinstance(error, usage):
         return EXIT_USAGE
     if isinstance(error, ReaderError):
         return EXIT_NO_CARD

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,19 +26,27 @@ from reset_flow.issuer import ResetAuthority
 from reset_flow.kiosk_window import KIOSK_WINDOW, KioskWindow
 from reset_flow.proof import ProofPurpose, proof_digest
 from reset_flow.reservation_life import reservation_deadline, reservation_expired
-from reset_flow.service.sqlite_store import token_sha256
+from reset_flow.service.challenges import CHALLENGE_LIFE, ChallengeSource, IssuedChallenge, SignedChallenges
+from reset_flow.service.rate_limits import Limit, RateLimiter
 from reset_flow.service.store import (
     AuditEntry,
     AuthorisationRecord,
-    ChallengeState,
     ReservationRecord,
     ReservationStore,
+    Role,
     StoredResult,
     StoreTransaction,
+    TerminalRecord,
+    token_sha256,
 )
 from reset_flow.trust import CertificateRefused, TrustAnchors, verify_signature
 
-CHALLENGE_LIFE = timedelta(minutes=2)
+MAX_AUTHORISATIONS = 3  # cryptograms per reservation: a lifted card or two, not any number
+# How far behind a record's own time the service's clock may read (several processes, several
+# machines) before the service refuses to judge by it.
+CLOCK_TOLERANCE = timedelta(seconds=5)
+SPENT_KEPT = timedelta(days=1)  # spent challenges outlive their expiry, in case the clock goes back
+RESULTS_KEPT = timedelta(days=7)  # idempotency answers: a repeat comes within seconds, a week is ample
 
 
 class Refusal(Exception):
@@ -48,12 +57,39 @@ class Refusal(Exception):
         super().__init__(f"{code}: {message}")
 
 
+FAILED_TOKENS = Limit(per_minute=20, burst=20)
+PROOFS = Limit(per_minute=30, burst=10)  # a counter serves a resident every few minutes
+CHALLENGES = Limit(per_minute=60, burst=20)
+
+
+@dataclass(frozen=True)
+class ServiceLimits:
+    """Per process. ``failed_tokens`` per client address; ``proofs`` (reservations and
+    authorisations) and ``challenges`` per terminal."""
+
+    failed_tokens: Limit = FAILED_TOKENS
+    proofs: Limit = PROOFS
+    challenges: Limit = CHALLENGES
+
+    @classmethod
+    def off(cls) -> ServiceLimits:
+        """No limits: the laptop's embedded service serves only that laptop."""
+        none = Limit(per_minute=0, burst=0)
+        return cls(none, none, none)
+
+
 @dataclass
 class ServiceSettings:
     clock: Clock = field(default_factory=SystemClock)
     trust: TrustAnchors = field(default_factory=lambda: TrustAnchors(()))  # nothing trusted unless given
     window: KioskWindow = KIOSK_WINDOW
     challenge_life: timedelta = CHALLENGE_LIFE
+    challenges: ChallengeSource | None = None  # None: signed with the database's key
+    limits: ServiceLimits = field(default_factory=ServiceLimits)
+    monotonic: Callable[[], float] = time.monotonic  # what the rate limits and the token cache count by
+    # How long a process trusts a token it looked up: a revocation by another process (serve
+    # --revoke-terminal) takes effect within this; in the process that revokes, at once.
+    token_cache_seconds: float = 5.0
     # The issuer's authority for the anchors marked resettable (the training issuer's, given in
     # training mode by whoever builds the service); None: no reset, every card stops before it.
     reset_authority: ResetAuthority | None = None
@@ -94,6 +130,14 @@ class _CheckedProof:
 class ReservationOffice:
     def __init__(self, settings: ServiceSettings, store: ReservationStore) -> None:
         self.settings, self.store = settings, store
+        self.challenges = settings.challenges or SignedChallenges(
+            store.challenge_key(), settings.challenge_life
+        )
+        limits, monotonic = settings.limits, settings.monotonic
+        self.failed_tokens = RateLimiter(limits.failed_tokens, monotonic)
+        self._proofs = RateLimiter(limits.proofs, monotonic)
+        self._challenges = RateLimiter(limits.challenges, monotonic)
+        self._known: dict[bytes, tuple[TerminalRecord, float]] = {}  # token digest -> (terminal, until)
 
     @property
     def now(self) -> datetime:
@@ -101,21 +145,51 @@ class ReservationOffice:
 
     # --- terminals and time ---------------------------------------------------------------------
 
-    def terminal(self, token: str | None) -> int:
+    def known_terminal(self, token: str) -> TerminalRecord | None:
+        """The terminal of a token looked up lately (no database read), or None."""
+        found = self._known.get(token_sha256(token))
+        if found is None or found[1] < self.settings.monotonic():
+            return None
+        return found[0]
+
+    def terminal(self, token: str | None) -> TerminalRecord:
         if token:
+            digest = token_sha256(token)
             with self.store.reading() as tx:
-                terminal = tx.terminal_for(token_sha256(token))
+                terminal = tx.terminal_for(digest)
+            if terminal is not None and terminal.revoked:
+                raise Refusal(401, "terminal-revoked", "this terminal's token was revoked")
             if terminal is not None:
+                if len(self._known) > 10_000:  # a bound, not an eviction policy: tokens are few
+                    self._known.clear()
+                self._known[digest] = (
+                    terminal,
+                    self.settings.monotonic() + self.settings.token_cache_seconds,
+                )
                 return terminal
         raise Refusal(401, "unauthenticated", "a valid terminal token is needed (Authorization: Bearer ...)")
 
-    def new_terminal(self, name: str) -> str:
+    def new_terminal(self, name: str, role: Role = Role.TERMINAL) -> str:
         """Register a terminal; its token is returned once and kept only as a hash."""
         token = secrets.token_urlsafe(32)
         with self.store.transaction() as tx:
-            terminal = tx.add_terminal(name, token_sha256(token), self.now)
-            tx.audit(AuditEntry(self.now, terminal, "new-terminal", "ok"))
+            terminal = tx.add_terminal(name, token_sha256(token), self.now, role)
+            tx.audit(AuditEntry(self.now, terminal, f"new-{role.value}", "ok"))
         return token
+
+    def revoke_terminals(self, name: str) -> int:
+        """Revoke every token of terminal ``name``; how many were still valid."""
+        self._known.clear()
+        with self.store.transaction() as tx:
+            revoked = tx.revoke_terminals(name, self.now)
+            tx.audit(AuditEntry(self.now, None, "revoke-terminal", "ok" if revoked else "terminal-unknown"))
+        return revoked
+
+    def prune(self, batch: int = 500) -> int:
+        """One small transaction of pruning (spent challenges, old idempotency answers)."""
+        now = self.now
+        with self.store.transaction() as tx:
+            return tx.prune(now - SPENT_KEPT, now - RESULTS_KEPT, batch)
 
     def service_time(self) -> dict[str, Any]:
         now, window = self.now, self.settings.window
@@ -130,20 +204,21 @@ class ReservationOffice:
     # --- step 1 ---------------------------------------------------------------------------------
 
     def new_challenge(self, terminal: int) -> dict[str, Any]:
-        nonce, now = secrets.token_bytes(32), self.now
-        expires = now + self.settings.challenge_life
-        with self.store.transaction() as tx:
-            tx.add_challenge(nonce, terminal, now, expires)
-        return {"nonce": nonce.hex(), "expires_at": expires.astimezone(JST)}
+        """A nonce for this terminal: signed, not stored (the proof that carries it spends it)."""
+        _limit(self._challenges, terminal, "too-many-challenges", "challenges")
+        issued = self.challenges.issue(terminal, self.now)
+        return {"nonce": issued.nonce.hex(), "expires_at": issued.expires_at.astimezone(JST)}
 
     def reserve(self, terminal: int, reset: PinKind, proof: ProofInput, key: str | None) -> dict[str, Any]:
         request = _request_hash("reserve", reset.value, proof)
         note = _Note("reserve", reset=reset.value)
         now = self.now
+        _limit(self._proofs, terminal, "too-many-proofs", "proofs")
+        issued = self.challenges.recognise(proof.nonce, terminal)
         failure, checked = self._check(proof, reset, ProofPurpose.RESERVATION, now, note)
 
         def work(tx: StoreTransaction) -> dict[str, Any]:
-            _take(tx, proof.nonce, terminal, now)
+            _raise(_spend(tx, issued, now))
             if failure is not None:
                 raise failure
             assert checked is not None
@@ -187,6 +262,8 @@ class ReservationOffice:
         request = _request_hash("authorise", reservation_id, proof, card_challenge or b"")
         note = _Note("authorise", reservation_id=reservation_id)
         now = self.now
+        _limit(self._proofs, terminal, "too-many-proofs", "proofs")
+        issued = self.challenges.recognise(proof.nonce, terminal)
         with self.store.reading() as tx:
             found = tx.reservation(reservation_id)
         reset = PinKind(found.reset) if found else None
@@ -195,9 +272,9 @@ class ReservationOffice:
             failure, checked = self._check(proof, reset, ProofPurpose.AUTHORISATION, now, note)
 
         def work(tx: StoreTransaction) -> dict[str, Any]:
-            challenge = tx.take_challenge(proof.nonce, terminal, now)
+            challenge = _spend(tx, issued, now)
             record = self._usable(tx, reservation_id, now, note)
-            _refuse_challenge(challenge)
+            _raise(challenge)
             if failure is not None:
                 raise failure
             assert checked is not None and reset is not None
@@ -206,6 +283,13 @@ class ReservationOffice:
                 record.proof_certificate_sha256,
             ):
                 raise Refusal(403, "card-mismatch", "this is not the card (or certificate) that reserved")
+            if tx.count_authorisations(record.id) >= MAX_AUTHORISATIONS:
+                raise Refusal(
+                    409,
+                    "authorisations-exhausted",
+                    "this reservation gave all its authorisations: do step 1 again",
+                )
+            tx.supersede_authorisations(record.id)  # one open authorisation: the newest
             cryptogram = None
             authority = self.settings.reset_authority
             if record.issuer_reset and card_challenge is not None and authority is not None:
@@ -232,25 +316,37 @@ class ReservationOffice:
         now = self.now
 
         def work(tx: StoreTransaction) -> dict[str, Any]:
-            record = _reservation(tx, reservation_id, note)
+            record = _reservation(tx, reservation_id, note)  # locked: completions queue here
             authorisation = tx.authorisation(authorisation_id)
             if authorisation is None or authorisation.reservation_id != reservation_id:
                 raise Refusal(404, "authorisation-unknown", "no such authorisation for this reservation")
+            if authorisation.terminal_id != terminal:
+                raise Refusal(
+                    403, "other-terminal", "only the terminal that was authorised completes the reset"
+                )
             if not authorisation.issuer_reset:
                 raise Refusal(
                     409, "no-issuer-reset", "this authorisation carried no reset: nothing to complete"
                 )
+            if authorisation.status == "superseded" and record.status == "active":
+                raise Refusal(409, "authorisation-superseded", "a newer authorisation replaced this one")
+            _not_before(authorisation.made_at, now)
             if not tx.mark_used(reservation_id, now):  # the one and only active -> used
                 _refuse_status(record.status if record.status != "active" else "used")
+            tx.mark_authorisation_used(authorisation_id, now)
             used = tx.reservation(reservation_id)
             assert used is not None
             return self._reservation_json(used, now)
 
         return self._transact(terminal, key, request, note, work)
 
-    def audit_entries(self, reservation_id: str | None, limit: int) -> list[dict[str, Any]]:
+    def audit_entries(
+        self, reader: TerminalRecord, reservation_id: str | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The whole trail for an admin token; a terminal's own rows for a terminal's."""
+        own = None if reader.role is Role.ADMIN else reader.id
         with self.store.reading() as tx:
-            entries = tx.audit_entries(reservation_id, limit)
+            entries = tx.audit_entries(reservation_id, limit, own)
         return [
             {
                 "seq": e.seq,
@@ -301,6 +397,7 @@ class ReservationOffice:
         record = _reservation(tx, reservation_id, note)
         if record.status != "active":
             _refuse_status(record.status)
+        _not_before(record.made_at, now)
         if reservation_expired(record.made_at, now):
             raise Refusal(410, "reservation-expired", "the reservation expired: do step 1 again")
         window = self.settings.window
@@ -380,17 +477,45 @@ def _request_hash(*parts: object) -> bytes:
     return digest.digest()
 
 
-def _take(tx: StoreTransaction, nonce: bytes, terminal: int, now: datetime) -> None:
-    _refuse_challenge(tx.take_challenge(nonce, terminal, now))
+def _spend(tx: StoreTransaction, issued: IssuedChallenge | None, now: datetime) -> Refusal | None:
+    """Spend the proof's challenge (single use, whatever the outcome); the refusal it earns."""
+    if issued is None:  # not ours, or another terminal's: nothing to spend
+        return Refusal(404, "challenge-unknown", "no such challenge for this terminal")
+    if not tx.spend_challenge(issued.nonce, issued.expires_at):
+        return Refusal(409, "challenge-used", "this challenge was used already")
+    if now < issued.issued_at - CLOCK_TOLERANCE:
+        return _clock_behind()
+    if now >= issued.expires_at:
+        return Refusal(410, "challenge-expired", "this challenge expired; ask for a new one")
+    return None
 
 
-def _refuse_challenge(state: ChallengeState) -> None:
-    if state is ChallengeState.UNKNOWN:
-        raise Refusal(404, "challenge-unknown", "no such challenge for this terminal")
-    if state is ChallengeState.USED:
-        raise Refusal(409, "challenge-used", "this challenge was used already")
-    if state is ChallengeState.EXPIRED:
-        raise Refusal(410, "challenge-expired", "this challenge expired; ask for a new one")
+def _raise(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _not_before(made_at: datetime, now: datetime) -> None:
+    """A record from the service's own future: its clock went back; judging by it would stretch
+    the 24 hours (and reopen what closed)."""
+    if now < made_at - CLOCK_TOLERANCE:
+        raise _clock_behind()
+
+
+def _clock_behind() -> Refusal:
+    return Refusal(
+        409,
+        "service-clock-behind",
+        "the service's clock reads earlier than this was made: have its clock checked",
+    )
+
+
+def _limit(limiter: RateLimiter, terminal: int, code: str, what: str) -> None:
+    wait = limiter.take(terminal)
+    if wait:
+        raise Refusal(
+            429, code, f"too many {what} from this terminal; wait a moment", retry_after=round(wait, 1)
+        )
 
 
 def _reservation(tx: StoreTransaction, reservation_id: str, note: _Note) -> ReservationRecord:

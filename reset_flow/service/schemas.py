@@ -50,7 +50,8 @@ class ErrorBody(BaseModel):
 
 
 class HealthBody(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unavailable"]
 
 
 class ServiceTimeBody(BaseModel):

@@ -3,29 +3,45 @@ write survives the process being killed (and the machine losing power).
 
 One connection per thread (FastAPI runs the endpoints in a thread pool); write transactions start
 with ``BEGIN IMMEDIATE`` so they take the write lock before reading what they will change.
+
+The file is created only on request (``create=True``: ``serve --init``, or the laptop's embedded
+service on first use), owner-only (0600; SQLite gives its ``-wal`` and ``-shm`` files the same
+mode). Connections open it read-write without creating it, and every transaction checks that the
+path still names the file that was opened: a database deleted or replaced under a running service
+gives ``StorageUnavailable``, never an empty database in its place, and never an acknowledgement
+written to a file no one will open again.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+import secrets
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
+from reset_flow.service.group_commit import GroupCommit
+from reset_flow.service.sql_transaction import Dialect, SqlTransaction
 from reset_flow.service.store import (
-    AuditEntry,
-    AuthorisationRecord,
-    ChallengeState,
-    ReservationRecord,
-    StoredResult,
+    SCHEMA_VERSION,
+    DatabaseMissing,
+    DatabaseState,
+    Role,
+    StorageUnavailable,
+    token_sha256,
 )
 
 BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues on the lock instead of failing
 
-SCHEMA = """
+# Version 1 is the schema as first released (no version table); each later entry upgrades the one
+# before it, inside one transaction.
+MIGRATIONS: dict[int, str] = {
+    1: """
 CREATE TABLE IF NOT EXISTS terminals (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -51,7 +67,6 @@ CREATE TABLE IF NOT EXISTS reservations (
     status TEXT NOT NULL CHECK (status IN ('active', 'used', 'replaced')),
     used_at TEXT
 );
--- One active reservation per card and PIN; a new step 1 replaces the old one first.
 CREATE UNIQUE INDEX IF NOT EXISTS one_active_reservation
     ON reservations (card_identity, reset) WHERE status = 'active';
 CREATE TABLE IF NOT EXISTS authorisations (
@@ -81,12 +96,31 @@ CREATE TABLE IF NOT EXISTS audit (
     card_identity TEXT,
     reset TEXT
 );
--- Append-only: the audit trail cannot be edited or pruned through SQL.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
-"""
+""",
+    # 2: terminal roles and revocation; stateless challenges (only spent ones are kept); one open
+    # authorisation per reservation; the key that signs challenges; a row the health probe writes.
+    2: """
+ALTER TABLE terminals ADD COLUMN role TEXT NOT NULL DEFAULT 'terminal' CHECK (role IN ('terminal', 'admin'));
+ALTER TABLE terminals ADD COLUMN revoked_at TEXT;
+DROP TABLE challenges;
+CREATE TABLE spent_challenges (nonce BLOB PRIMARY KEY, expires_at TEXT NOT NULL);
+CREATE INDEX spent_challenges_by_expiry ON spent_challenges (expires_at);
+ALTER TABLE authorisations ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
+    CHECK (status IN ('open', 'used', 'superseded'));
+ALTER TABLE authorisations ADD COLUMN used_at TEXT;
+CREATE INDEX authorisations_by_reservation ON authorisations (reservation_id);
+CREATE INDEX idempotency_by_age ON idempotency (created_at);
+CREATE INDEX audit_by_reservation ON audit (reservation_id);
+CREATE INDEX audit_by_terminal ON audit (terminal_id, seq);
+CREATE TABLE service_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE service_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT);
+INSERT INTO service_probe (id) VALUES (1);
+""",
+}
 
 
 def _t(moment: datetime) -> str:
@@ -94,233 +128,241 @@ def _t(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _d(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text is not None else None
+DIALECT = Dialect(store_time=_t, load_time=datetime.fromisoformat)
 
 
-def token_sha256(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
+def _identity(path: Path) -> tuple[int, int]:
+    found = path.stat()
+    return found.st_dev, found.st_ino
 
 
 class SqliteStore:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, create: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._writer = threading.Lock()
-        self._connection().executescript(SCHEMA)
+        self._writer_db: sqlite3.Connection | None = None
+        self._group = GroupCommit(self._writer_connection, self._check_file, self._drop_writer)
+        self._opened: list[sqlite3.Connection] = []  # every connection, for close()
+        self._problem: str | None = None
+        try:
+            self._prepare_file(create)
+            self._file = _identity(self.path)
+            self._migrate(create)
+            self._key = self._load_key()
+        except sqlite3.Error as error:
+            raise StorageUnavailable(f"{self.path} cannot be used as a database: {error}") from None
+        except OSError as error:
+            raise StorageUnavailable(f"{self.path} cannot be used as a database: {error.strerror}") from None
+
+    # --- the file -------------------------------------------------------------------------------
+
+    def _prepare_file(self, create: bool) -> None:
+        if not str(self.path) or str(self.path) == ".":
+            raise StorageUnavailable("no database path given")
+        if not self.path.exists():
+            if not create:
+                raise DatabaseMissing(f"no database at {self.path}; create one with jpki-reset serve --init")
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        mode = self.path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise StorageUnavailable(f"{self.path} is not a regular file")
+        for name in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            if name.exists() and name.stat().st_mode & 0o077:
+                with suppress(OSError):  # files from before 0600 was the rule: owner-only from now on
+                    name.chmod(0o600)
+
+    def _check_file(self) -> None:
+        """The path still names the file this store opened."""
+        try:
+            same = _identity(self.path) == self._file
+        except OSError:
+            same = False
+        if not same:
+            raise StorageUnavailable(f"the database file {self.path} was removed or replaced")
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, for reading (and for migrating)."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA foreign_keys=ON")
+            connection = self._open()
             self._local.connection = connection
         return connection
 
-    @contextmanager
-    def transaction(self) -> Iterator[SqliteTransaction]:
-        connection = self._connection()
-        # Writers of this process queue on a lock (a prompt hand-over) rather than on SQLite's
-        # busy handler, which sleeps and retries; other processes still meet BEGIN IMMEDIATE.
-        with self._writer:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield SqliteTransaction(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+    def _open(self) -> sqlite3.Connection:
+        # mode=rw: a connection never creates a missing file (it would be an empty database).
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=rw"
+        connection = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        self._opened.append(connection)
+        return connection
 
-    @contextmanager
-    def reading(self) -> Iterator[SqliteTransaction]:
-        connection = self._connection()
-        connection.execute("BEGIN")
+    # --- schema ---------------------------------------------------------------------------------
+
+    def _migrate(self, create: bool) -> None:
+        db = self._connection()
+        # The store is not shared yet: no other writer of this process.
+        db.execute("BEGIN IMMEDIATE")
         try:
-            yield SqliteTransaction(connection)
-        finally:
-            connection.execute("ROLLBACK")
+            version = self._version(db)
+            if version == 0 and not create:
+                raise DatabaseMissing(
+                    f"{self.path} holds no reservation database; create one with jpki-reset serve --init"
+                )
+            if version > SCHEMA_VERSION:
+                raise StorageUnavailable(
+                    f"{self.path} has schema version {version}; this jpki-reset reads up to {SCHEMA_VERSION}"
+                )
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (number, _t(datetime.now(UTC))),
+                )
+            db.execute(
+                "INSERT INTO service_secrets (name, value) VALUES ('challenge-key', ?)"
+                " ON CONFLICT DO NOTHING",
+                (secrets.token_bytes(32),),
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
-    def ensure_terminal(self, name: str, token: str, now: datetime) -> int:
-        digest = token_sha256(token)
-        with self.transaction() as tx:
-            known = tx.terminal_for(digest)
-            return known if known is not None else tx.add_terminal(name, digest, now)
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> int:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+        if row[0] is not None:
+            return int(row[0])
+        # A database from before the version table: it has the first schema's tables.
+        first = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'terminals'"
+        ).fetchone()
+        return 1 if first else 0
 
-    def close(self) -> None:
+    def _load_key(self) -> bytes:
+        row = (
+            self._connection()
+            .execute("SELECT value FROM service_secrets WHERE name = 'challenge-key'")
+            .fetchone()
+        )
+        return bytes(row[0])
+
+    # --- transactions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlTransaction]:
+        # The writers of this process share a transaction and its sync (group_commit); other
+        # processes meet BEGIN IMMEDIATE and SQLite's busy timeout.
+        with self._failures(clears=True):
+            self._check_file()
+            with self._group.transaction() as connection:
+                yield SqlTransaction(connection, DIALECT, writing=True)
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        if self._writer_db is None:
+            self._writer_db = self._open()
+        return self._writer_db
+
+    def _drop_writer(self) -> None:
+        writer, self._writer_db = self._writer_db, None
+        if writer is not None:
+            with suppress(sqlite3.Error):
+                writer.close()
+            with suppress(ValueError):
+                self._opened.remove(writer)
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlTransaction]:
+        with self._failures():
+            connection = self._connection()
+            self._check_file()
+            connection.execute("BEGIN")
+            try:
+                yield SqlTransaction(connection, DIALECT, writing=False)
+            finally:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+
+    @contextmanager
+    def _failures(self, *, clears: bool = False) -> Iterator[None]:
+        """SQLite's operational errors (read-only, disk full, I/O) as ``StorageUnavailable``; a
+        write that went through (``clears``) shows the database is usable again."""
+        try:
+            yield
+        except StorageUnavailable as problem:
+            self._problem = str(problem)
+            raise
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+            if isinstance(error, sqlite3.IntegrityError):
+                raise
+            self._problem = str(error)
+            self._forget_connection()
+            raise StorageUnavailable(f"the database cannot be used now: {error}") from None
+        else:
+            if clears:
+                self._problem = None
+
+    def _forget_connection(self) -> None:
+        """After a failure: this thread's connection is opened again when next needed (the file
+        may have come back, or become writable again)."""
         connection = getattr(self._local, "connection", None)
         if connection is not None:
-            connection.close()
+            with suppress(sqlite3.Error):
+                connection.close()
             self._local.connection = None
+            with suppress(ValueError):
+                self._opened.remove(connection)
+
+    # --- the rest of the interface ----------------------------------------------------------
+
+    def ensure_terminal(self, name: str, token: str, now: datetime, role: Role = Role.TERMINAL) -> int:
+        with self.transaction() as tx:
+            return tx.ensure_terminal(name, token_sha256(token), now, role)
+
+    def challenge_key(self) -> bytes:
+        return self._key
+
+    def state(self) -> DatabaseState:
+        try:
+            self._check_file()
+        except StorageUnavailable:
+            return DatabaseState.UNAVAILABLE
+        return DatabaseState.OK if self._problem is None else DatabaseState.UNAVAILABLE
+
+    def probe(self) -> DatabaseState:
+        try:
+            with self.transaction() as tx:
+                tx.db.execute("UPDATE service_probe SET probed_at = ? WHERE id = 1", (_t(datetime.now(UTC)),))
+        except StorageUnavailable:
+            return DatabaseState.UNAVAILABLE
+        return DatabaseState.OK
+
+    def close(self) -> None:
+        """Close every connection (a thread that comes back opens a new one)."""
+        opened, self._opened = self._opened, []
+        for connection in opened:
+            with suppress(sqlite3.Error):
+                connection.close()
+        self._local = threading.local()
+        self._writer_db = None
 
 
-class SqliteTransaction:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.db = connection
-
-    # terminals
-
-    def terminal_for(self, token_sha256: bytes) -> int | None:
-        row = self.db.execute("SELECT id FROM terminals WHERE token_sha256 = ?", (token_sha256,)).fetchone()
-        return row[0] if row else None
-
-    def add_terminal(self, name: str, token_sha256: bytes, now: datetime) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO terminals (name, token_sha256, created_at) VALUES (?, ?, ?)",
-            (name, token_sha256, _t(now)),
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def count_terminals(self) -> int:
-        return self.db.execute("SELECT count(*) FROM terminals").fetchone()[0]
-
-    # idempotency
-
-    def stored_result(self, terminal_id: int, key: str) -> StoredResult | None:
-        row = self.db.execute(
-            "SELECT action, request_sha256, status, body FROM idempotency WHERE terminal_id = ? AND key = ?",
-            (terminal_id, key),
-        ).fetchone()
-        return StoredResult(*row) if row else None
-
-    def store_result(self, terminal_id: int, key: str, result: StoredResult, now: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (terminal_id, key, result.action, result.request_sha256, result.status, result.body, _t(now)),
-        )
-
-    # challenges
-
-    def add_challenge(self, nonce: bytes, terminal_id: int, now: datetime, expires_at: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO challenges (nonce, terminal_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            (nonce, terminal_id, _t(now), _t(expires_at)),
-        )
-
-    def take_challenge(self, nonce: bytes, terminal_id: int, now: datetime) -> ChallengeState:
-        row = self.db.execute(
-            "SELECT expires_at, used_at FROM challenges WHERE nonce = ? AND terminal_id = ?",
-            (nonce, terminal_id),
-        ).fetchone()
-        if row is None:
-            return ChallengeState.UNKNOWN
-        if row[1] is not None:
-            return ChallengeState.USED
-        # Single use whatever happens next: a refused proof spends its nonce too.
-        self.db.execute("UPDATE challenges SET used_at = ? WHERE nonce = ?", (_t(now), nonce))
-        return ChallengeState.EXPIRED if _t(now) >= row[0] else ChallengeState.FRESH
-
-    # reservations
-
-    def replace_active(self, card_identity: bytes, reset: str) -> int:
-        cursor = self.db.execute(
-            "UPDATE reservations SET status = 'replaced'"
-            " WHERE card_identity = ? AND reset = ? AND status = 'active'",
-            (card_identity, reset),
-        )
-        return cursor.rowcount
-
-    def add_reservation(self, record: ReservationRecord) -> None:
-        self.db.execute(
-            "INSERT INTO reservations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.id,
-                record.card_identity,
-                record.reset,
-                record.proof_certificate_sha256,
-                int(record.issuer_reset),
-                record.terminal_id,
-                _t(record.made_at),
-                _t(record.deadline),
-                record.status,
-                _t(record.used_at) if record.used_at else None,
-            ),
-        )
-
-    def reservation(self, reservation_id: str) -> ReservationRecord | None:
-        row = self.db.execute("SELECT * FROM reservations WHERE id = ?", (reservation_id,)).fetchone()
-        return _reservation(row) if row else None
-
-    def active_reservations(self, card_identity: bytes) -> list[ReservationRecord]:
-        rows = self.db.execute(
-            "SELECT * FROM reservations WHERE card_identity = ? AND status = 'active' ORDER BY made_at",
-            (card_identity,),
-        ).fetchall()
-        return [_reservation(row) for row in rows]
-
-    def mark_used(self, reservation_id: str, now: datetime) -> bool:
-        cursor = self.db.execute(
-            "UPDATE reservations SET status = 'used', used_at = ? WHERE id = ? AND status = 'active'",
-            (_t(now), reservation_id),
-        )
-        return cursor.rowcount == 1
-
-    # authorisations
-
-    def add_authorisation(self, record: AuthorisationRecord) -> None:
-        self.db.execute(
-            "INSERT INTO authorisations VALUES (?, ?, ?, ?, ?)",
-            (
-                record.id,
-                record.reservation_id,
-                record.terminal_id,
-                _t(record.made_at),
-                int(record.issuer_reset),
-            ),
-        )
-
-    def authorisation(self, authorisation_id: str) -> AuthorisationRecord | None:
-        row = self.db.execute("SELECT * FROM authorisations WHERE id = ?", (authorisation_id,)).fetchone()
-        if row is None:
-            return None
-        return AuthorisationRecord(row[0], row[1], row[2], datetime.fromisoformat(row[3]), bool(row[4]))
-
-    # audit
-
-    def audit(self, entry: AuditEntry) -> None:
-        self.db.execute(
-            "INSERT INTO audit (at, terminal_id, action, outcome, reservation_id, card_identity, reset)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                _t(entry.at),
-                entry.terminal_id,
-                entry.action,
-                entry.outcome,
-                entry.reservation_id,
-                entry.card_identity,
-                entry.reset,
-            ),
-        )
-
-    def audit_entries(self, reservation_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
-        query = (
-            "SELECT seq, at, terminal_id, action, outcome, reservation_id, card_identity, reset FROM audit"
-        )
-        parameters: tuple[object, ...] = ()
-        if reservation_id is not None:
-            query += " WHERE reservation_id = ?"
-            parameters = (reservation_id,)
-        rows = self.db.execute(query + " ORDER BY seq LIMIT ?", (*parameters, limit)).fetchall()
-        return [
-            AuditEntry(datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], seq=r[0])
-            for r in rows
-        ]
-
-
-def _reservation(row: tuple) -> ReservationRecord:  # type: ignore[type-arg]
-    return ReservationRecord(
-        id=row[0],
-        card_identity=row[1],
-        reset=row[2],
-        proof_certificate_sha256=row[3],
-        issuer_reset=bool(row[4]),
-        terminal_id=row[5],
-        made_at=datetime.fromisoformat(row[6]),
-        deadline=datetime.fromisoformat(row[7]),
-        status=row[8],
-        used_at=_d(row[9]),
-    )
+def _statements(script: str) -> list[str]:
+    """A migration's statements (``executescript`` would commit the transaction first)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements

@@ -1,25 +1,50 @@
-"""The store interface the service needs, and the records it keeps. SQLite implements it
-(``sqlite_store``); PostgreSQL can implement the same methods later.
+"""The store interface the service needs, and the records it keeps. SQLite (``sqlite_store``, one
+file, the embedded default) and PostgreSQL (``postgres_store``, several service processes) implement
+it; the SQL they share is in ``sql_transaction``.
 
-Everything that changes state runs inside ``store.transaction()``: one atomic unit that holds the
-write lock from its start, so "check then change" (a nonce unused, a reservation still active) is
-race-free across threads and processes.
+Everything that changes state runs inside ``store.transaction()``: one atomic unit in which "check
+then change" (a nonce unspent, a reservation still active, an idempotency key unused) is race-free
+across threads and processes. A store that cannot do its work raises ``StorageUnavailable``; the
+service answers 503 ``storage-unavailable`` and ``/health`` says so.
 """
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from reset_flow.errors import ServiceError
 
-class ChallengeState(StrEnum):
-    FRESH = "fresh"  # taken now: it is used from here on
-    UNKNOWN = "unknown"
-    USED = "used"
-    EXPIRED = "expired"
+SCHEMA_VERSION = 2  # what this code reads and writes; both stores migrate up to it
+
+
+class StorageUnavailable(ServiceError):
+    """The database cannot be used now (missing, read-only, full, unreachable, too new)."""
+
+    code = "storage-unavailable"
+
+
+class DatabaseMissing(StorageUnavailable):
+    """No database where one was expected: it is created only on request (``serve --init``)."""
+
+    code = "database-missing"
+
+
+class Role(StrEnum):
+    TERMINAL = "terminal"  # a counter's laptop: proofs, its own audit rows
+    ADMIN = "admin"  # an auditor: the whole audit trail, no proofs
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalRecord:
+    id: int
+    name: str
+    role: Role
+    revoked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +68,8 @@ class AuthorisationRecord:
     terminal_id: int
     made_at: datetime
     issuer_reset: bool
+    status: str = "open"  # open | used | superseded
+    used_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,28 +94,55 @@ class AuditEntry:
     seq: int | None = None  # assigned by the store
 
 
+def token_sha256(token: str) -> bytes:
+    """Tokens are kept only as this digest."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+class DatabaseState(StrEnum):
+    OK = "ok"
+    UNAVAILABLE = "unavailable"
+
+
 class StoreTransaction(Protocol):
-    def terminal_for(self, token_sha256: bytes) -> int | None: ...
-    def add_terminal(self, name: str, token_sha256: bytes, now: datetime) -> int: ...
+    def terminal_for(self, token_sha256: bytes) -> TerminalRecord | None: ...
+    def add_terminal(
+        self, name: str, token_sha256: bytes, now: datetime, role: Role = Role.TERMINAL
+    ) -> int: ...
+    def revoke_terminals(self, name: str, now: datetime) -> int: ...
     def count_terminals(self) -> int: ...
 
     def stored_result(self, terminal_id: int, key: str) -> StoredResult | None: ...
     def store_result(self, terminal_id: int, key: str, result: StoredResult, now: datetime) -> None: ...
 
-    def add_challenge(self, nonce: bytes, terminal_id: int, now: datetime, expires_at: datetime) -> None: ...
-    def take_challenge(self, nonce: bytes, terminal_id: int, now: datetime) -> ChallengeState: ...
+    def spend_challenge(self, nonce: bytes, expires_at: datetime) -> bool:
+        """Mark a challenge spent; False if it was spent before (single use)."""
+        ...
 
     def replace_active(self, card_identity: bytes, reset: str) -> int: ...
     def add_reservation(self, record: ReservationRecord) -> None: ...
-    def reservation(self, reservation_id: str) -> ReservationRecord | None: ...
+    def reservation(self, reservation_id: str) -> ReservationRecord | None:
+        """In a write transaction, the row stays locked until the transaction ends."""
+        ...
+
     def active_reservations(self, card_identity: bytes) -> list[ReservationRecord]: ...
     def mark_used(self, reservation_id: str, now: datetime) -> bool: ...
 
     def add_authorisation(self, record: AuthorisationRecord) -> None: ...
     def authorisation(self, authorisation_id: str) -> AuthorisationRecord | None: ...
+    def count_authorisations(self, reservation_id: str) -> int: ...
+    def supersede_authorisations(self, reservation_id: str) -> int: ...
+    def mark_authorisation_used(self, authorisation_id: str, now: datetime) -> bool: ...
 
     def audit(self, entry: AuditEntry) -> None: ...
-    def audit_entries(self, reservation_id: str | None = None, limit: int = 1000) -> list[AuditEntry]: ...
+    def audit_entries(
+        self, reservation_id: str | None = None, limit: int = 1000, terminal_id: int | None = None
+    ) -> list[AuditEntry]: ...
+
+    def prune(self, spent_before: datetime, results_before: datetime, batch: int) -> int:
+        """Delete up to ``batch`` challenges expired before ``spent_before`` and idempotency
+        results stored before ``results_before``; how many rows went."""
+        ...
 
 
 class ReservationStore(Protocol):
@@ -103,3 +157,17 @@ class ReservationStore(Protocol):
     def ensure_terminal(self, name: str, token: str, now: datetime) -> int:
         """Register ``token`` for terminal ``name`` unless it is known; return the terminal id."""
         ...
+
+    def challenge_key(self) -> bytes:
+        """The key that signs this service's challenges, shared by every process on the database."""
+        ...
+
+    def state(self) -> DatabaseState:
+        """Cheap: what the last operations and a file check say, without a query."""
+        ...
+
+    def probe(self) -> DatabaseState:
+        """A small write that shows whether the database takes writes now (read-only, full, gone)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,14 +1,17 @@
 """Fixtures for reset_flow: a fixed clock inside the kiosk window, the embedded service on a
-SQLite file in tmp_path, training cards, and helpers that walk the two steps."""
+SQLite file in tmp_path, the service on either store (SQLite or a private PostgreSQL server),
+training cards, and helpers that walk the two steps."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import subprocess
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from readers.emulated import EmulatedReader
 from readers.jpki import PinKind
@@ -16,11 +19,23 @@ from readers.pin import Pin
 from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST, FixedClock
-from reset_flow.embedded import embedded_app, embedded_client
+from reset_flow.embedded import embedded_app, embedded_client, training_authority
+from reset_flow.service.app import build_app
+from reset_flow.service.office import ServiceLimits, ServiceSettings
+from reset_flow.service.private_postgres import (
+    PostgresNotAvailable,
+    PrivatePostgres,
+    server_programs,
+    start_private_postgres,
+)
+from reset_flow.service.store import ReservationStore
 from reset_flow.states import ReservationMade
 from reset_flow.step1 import Step1
 from reset_flow.trust import TrustAnchors
 from reset_flow.trust_setup import training_trust
+
+ROOT = Path(__file__).resolve().parents[2]
+STORES = ("sqlite", "postgresql")
 
 # Inside both the kiosk window and the training certificates' validity.
 OPEN_MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
@@ -36,6 +51,75 @@ def clock() -> FixedClock:
 @pytest.fixture
 async def service(tmp_path: Path, clock: FixedClock) -> AsyncIterator[ReservationClient]:
     client = embedded_client(tmp_path / "data", clock=clock, trust=training_trust())
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """One PostgreSQL server per test process (so per xdist worker), in a private directory on a
+    Unix socket; stopped by its PID. Its data need not survive a crash of the server itself (only
+    service processes are killed in these tests), so it skips fsync to spare the shared disk."""
+    try:
+        server_programs()
+    except PostgresNotAvailable:  # the project's setup installs it (apt, only what is missing)
+        subprocess.run([str(ROOT / ".ci" / "setup")], cwd=ROOT, capture_output=True, check=False)
+    try:
+        server = start_private_postgres({"fsync": "off", "full_page_writes": "off"})
+    except PostgresNotAvailable as missing:
+        pytest.skip(f"no private PostgreSQL server can run here: {missing}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, store_kind: str, tmp_path: Path) -> str:
+    """A fresh database for ``store_kind``: a SQLite path or the URL of a new database on the
+    private PostgreSQL server."""
+    if store_kind == "sqlite":
+        return str(tmp_path / "reservations.sqlite3")
+    return request.getfixturevalue("private_postgres").new_database()
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store(database: str) -> Iterator[ReservationStore]:
+    from reset_flow.serve import open_store
+
+    opened = open_store(database, create=True)
+    yield opened
+    opened.close()
+
+
+SERVICE_TOKEN = "counter-1-token-0123456789abcdef"
+
+
+@pytest.fixture
+def app(store: ReservationStore, clock: FixedClock) -> FastAPI:
+    """The service app on ``store`` (each store in turn), with terminal ``counter-1``, no limits."""
+    store.ensure_terminal("counter-1", SERVICE_TOKEN, clock.now())
+    return build_app(training_settings(clock, limits=ServiceLimits.off()), store)
+
+
+def training_settings(clock: FixedClock, **chosen: object) -> ServiceSettings:
+    """A service in training mode: the training CAs trusted, the training issuer's authority."""
+    trust = training_trust()
+    return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust), **chosen)  # type: ignore[arg-type]
+
+
+def client_of(app: FastAPI, token: str | None = SERVICE_TOKEN) -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers)
+
+
+@pytest.fixture
+async def store_service(app: FastAPI) -> AsyncIterator[ReservationClient]:
+    """The client of ``app``: the service tests' ``service`` on both stores."""
+    client = ReservationClient(client_of(app))
     yield client
     await client.aclose()
 

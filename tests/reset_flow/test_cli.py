@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -48,7 +49,7 @@ def test_status_text_says_the_verdict_and_the_revocation_with_the_signing_pin() 
 
 def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) -> None:
     database = tmp_path / "served.sqlite3"
-    issued = cli("serve", "--db", str(database), "--new-terminal", "counter-2")
+    issued = cli("serve", "--db", str(database), "--init", "--new-terminal", "counter-2")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip()
     assert len(token) >= 40
@@ -71,3 +72,102 @@ def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) 
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], code: str) -> str:
+    """The error as the README promises it: one line, ``jpki-reset: CODE: message``, no traceback."""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"jpki-reset: {code}: "), done.stderr
+    return lines[0]
+
+
+def test_serve_never_creates_a_database_unasked(tmp_path: Path) -> None:
+    database = tmp_path / "missing.sqlite3"
+    done = cli("serve", "--db", str(database), "--port", str(free_port()))
+    assert done.returncode == 5
+    assert "serve --init" in one_line_error(done, "database-missing")
+    assert not database.exists()
+    made = cli("serve", "--db", str(database), "--init")
+    assert made.returncode == 0, made.stderr
+    assert database.stat().st_mode & 0o777 == 0o600  # owner-only, whatever the umask
+
+
+@pytest.mark.parametrize(
+    ("options", "code", "exit_code"),
+    [
+        (["--port", "99999"], "option-invalid", 2),
+        (["--port", "-1"], "option-invalid", 2),
+        (["--port", "http"], "option-invalid", 2),
+        (["--db", ""], "option-invalid", 2),
+        (["--tls-cert", "cert.pem"], "option-invalid", 2),
+        (["--proofs-per-minute", "many"], "option-invalid", 2),
+        (["--host", "999.1.1.1"], "cannot-listen", 5),
+        (["--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"], "service-not-configured", 5),
+    ],
+)
+def test_bad_serve_options_end_in_one_line(
+    options: list[str], code: str, exit_code: int, tmp_path: Path
+) -> None:
+    database = tmp_path / "options.sqlite3"
+    assert cli("serve", "--db", str(database), "--init").returncode == 0
+    done = cli("serve", "--db", str(database), *options)
+    assert done.returncode == exit_code
+    one_line_error(done, code)
+
+
+@pytest.mark.parametrize("kind", ["directory", "text file", "/dev/null", "under a file", "long name"])
+def test_serve_on_something_that_is_not_a_database(kind: str, tmp_path: Path) -> None:
+    paths = {
+        "directory": tmp_path,
+        "text file": tmp_path / "notes.txt",
+        "/dev/null": Path("/dev/null"),
+        "under a file": tmp_path / "notes.txt" / "db.sqlite3",
+        "long name": tmp_path / ("x" * 300),
+    }
+    (tmp_path / "notes.txt").write_text("not a database\n" * 100)
+    done = cli("serve", "--db", str(paths[kind]), "--init")
+    assert done.returncode == 5
+    one_line_error(done, "storage-unavailable")
+
+
+def test_a_port_in_use_is_exit_5(tmp_path: Path) -> None:
+    database = tmp_path / "busy.sqlite3"
+    assert cli("serve", "--db", str(database), "--init").returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = cli("serve", "--db", str(database), "--port", str(taken.getsockname()[1]))
+    assert done.returncode == 5
+    assert "in use" in one_line_error(done, "cannot-listen")
+
+
+def test_revoking_a_terminal(tmp_path: Path) -> None:
+    database = tmp_path / "revoke.sqlite3"
+    assert cli("serve", "--db", str(database), "--init", "--new-terminal", "lost-laptop").returncode == 0
+    done = cli("serve", "--db", str(database), "--revoke-terminal", "lost-laptop")
+    assert done.returncode == 0, done.stderr
+    again = cli("serve", "--db", str(database), "--revoke-terminal", "lost-laptop")
+    assert again.returncode == 5
+    one_line_error(again, "terminal-unknown")
+
+
+def test_status_says_in_words_that_a_certificate_does_not_decode(tmp_path: Path) -> None:
+    from reset_flow.training_proof import TrainingProver
+    from tests.reset_flow.test_service_hardening import issuer_tag_changed
+
+    der = TrainingProver("adult").credentials.auth_certificate
+    spaced = lambda data: " ".join(f"{b:02X}" for b in data)  # noqa: E731
+    recording = (ROOT / "recordings" / "card-check-adult.jsonl").read_text()
+    start = spaced(der[:40])  # the certificate's first bytes, as the recording writes them
+    assert recording.count(start) == 1
+    mutated = recording.replace(spaced(der[:80]), spaced(issuer_tag_changed(der)[:80]))
+    assert mutated != recording
+    replay = tmp_path / "malformed-issuer.jsonl"
+    replay.write_text(mutated)
+    text = cli("status", "--reader", f"replay:{replay}")
+    assert text.returncode == 0, text.stderr
+    assert "Traceback" not in text.stderr
+    assert "Verdict: go to the municipal window" in text.stdout
+    assert "user-authentication certificate unreadable (it does not decode)" in text.stdout
+    data = cli("status", "--reader", f"replay:{replay}", "--json")
+    assert "auth-certificate-malformed" in [r["code"] for r in json.loads(data.stdout)["triage"]["reasons"]]

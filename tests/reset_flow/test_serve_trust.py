@@ -119,6 +119,7 @@ def test_the_training_clock_runs_only_in_training_mode_without_a_real_issuer(
         *options,
         "--training-at",
         "2026-12-01T10:00",
+        "--init",
         "--new-terminal",
         "t",
     )
@@ -134,6 +135,15 @@ def test_a_training_ca_cannot_be_given_as_an_anchor(tmp_path: Path) -> None:
 
     ca = tmp_path / "training-ca.der"
     ca.write_bytes(training_pki().auth_ca_certificate)
-    done = cli("serve", "--db", str(tmp_path / "x.sqlite3"), "--anchor", f"auth:{ca}", "--new-terminal", "t")
+    done = cli(
+        "serve",
+        "--db",
+        str(tmp_path / "x.sqlite3"),
+        "--anchor",
+        f"auth:{ca}",
+        "--init",
+        "--new-terminal",
+        "t",
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("jpki-reset: training-anchor-refused:")

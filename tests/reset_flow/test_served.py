@@ -149,3 +149,57 @@ async def test_sigkill_during_a_burst_loses_no_acknowledged_reservation(tmp_path
             assert found.reservations
     finally:
         again.stop()
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, as an office's own CA would issue (here self-signed)."""
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "townhall test")])
+    now = datetime.now(UTC)  # a real certificate's validity: the TLS library checks it by the wall clock
+    loopback = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(loopback, critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "tls.pem", folder / "tls.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+async def test_the_shared_service_over_tls(tmp_path: Path) -> None:
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    server = serve(tmp_path / "tls.sqlite3", training_at=OPEN_MORNING, tls=(cert, key))
+    try:
+        assert server.url.startswith("https://")
+        trusted = ssl.create_default_context(cafile=str(cert))
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, verify=trusted) as http:
+            assert (await http.post("/v1/challenges")).status_code == 200
+        with pytest.raises(httpx.ConnectError):  # a client that does not trust it gets nothing
+            httpx.get(server.url + "/health", timeout=5)
+        with pytest.raises(httpx.RemoteProtocolError):  # and plain HTTP is not answered
+            httpx.get(server.url.replace("https://", "http://") + "/health", timeout=5)
+    finally:
+        server.stop()

@@ -1,5 +1,6 @@
 """The reservation service's refusals, single-use challenges, idempotency, exactly-once
-completion and the append-only audit, through the same client the flows use (in-process)."""
+completion and the append-only audit, through the same client the flows use (in-process), on
+both stores: every test that takes ``service`` or ``app`` runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,27 +9,45 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+import psycopg
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI
 
 from readers.jpki import PinKind
 from readers.training_card.pki import DATA_FILE
 from readers.training_card.pki_generate import TRAINING_POLICY
 from reset_flow.client import Proof, ReservationClient
 from reset_flow.clock import FixedClock, TrainingClock
-from reset_flow.embedded import DATABASE_NAME, ServiceChoice, embedded_app, open_service
+from reset_flow.embedded import ServiceChoice, open_service
 from reset_flow.errors import ServiceNotConfigured, ServiceRefused, TrainingClockRefused
 from reset_flow.proof import ProofPurpose
 from reset_flow.service.office import ServiceSettings
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust import TrustAnchors
 from reset_flow.trust_setup import training_trust
+from tests.reset_flow.conftest import client_of
 
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
 RESERVE = ProofPurpose.RESERVATION
+
+
+@pytest.fixture
+def service(store_service: ReservationClient) -> ReservationClient:
+    """This module's tests run on both stores."""
+    return store_service
+
+
+def raw_sql(database: str, statement: str) -> None:
+    """Run SQL on the store's database behind the service's back (and commit)."""
+    if database.startswith("postgresql://"):
+        with psycopg.connect(database, autocommit=True) as db:
+            db.execute(statement)
+    else:
+        with sqlite3.connect(database) as db:
+            db.execute(statement)
 
 
 async def refused(call) -> ServiceRefused:  # type: ignore[no-untyped-def]
@@ -53,10 +72,9 @@ async def authorise(service: ReservationClient, prover: TrainingProver, reservat
 # --- authentication ------------------------------------------------------------------------------
 
 
-async def test_terminals_need_a_token(tmp_path: Path, clock: FixedClock) -> None:
-    app, _ = embedded_app(tmp_path, clock=clock, trust=training_trust())
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-        assert (await http.get("/health")).json() == {"status": "ok"}
+async def test_terminals_need_a_token(app: FastAPI) -> None:
+    async with client_of(app, None) as http:
+        assert (await http.get("/health")).json() == {"status": "ok", "database": "ok"}
         for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eDp5"}):
             answer = await http.post("/v1/challenges", headers=headers)
             assert answer.status_code == 401 and answer.json()["code"] == "unauthenticated"
@@ -260,12 +278,8 @@ async def test_lookup_says_expired(service: ReservationClient, clock: FixedClock
         ({"extra": 1}, 422, "invalid-request"),
     ],
 )
-async def test_malformed_requests_get_codes(change, status, code, tmp_path: Path, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
-    app, token = embedded_app(tmp_path, clock=clock, trust=training_trust())
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
-    ) as http:
+async def test_malformed_requests_get_codes(change, status, code, app: FastAPI) -> None:  # type: ignore[no-untyped-def]
+    async with client_of(app) as http:
         nonce = (await http.post("/v1/challenges")).json()["nonce"]
         body = {"reset": "sign", "auth_certificate": "AAAA", "nonce": nonce, "signature": "AAAA"} | change
         answer = await http.post("/v1/reservations", json=body)
@@ -279,7 +293,7 @@ async def test_malformed_requests_get_codes(change, status, code, tmp_path: Path
 # --- the audit ---------------------------------------------------------------------------------
 
 
-async def test_audit_keeps_refusals_and_cannot_be_edited(service: ReservationClient, tmp_path: Path) -> None:
+async def test_audit_keeps_refusals_and_cannot_be_edited(service: ReservationClient, database: str) -> None:
     prover = TrainingProver("adult")
     made = await reserve(service, prover)
     granted = await authorise(service, prover, made)
@@ -293,11 +307,11 @@ async def test_audit_keeps_refusals_and_cannot_be_edited(service: ReservationCli
         ("complete", "ok"),
         ("complete", "reservation-already-used"),
     ]
-    db = sqlite3.connect(tmp_path / "data" / DATABASE_NAME)
     for statement in ("UPDATE audit SET outcome = 'ok'", "DELETE FROM audit"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            db.execute(statement)
-    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        with pytest.raises((sqlite3.IntegrityError, psycopg.errors.RaiseException), match="append-only"):
+            raw_sql(database, statement)
+    again = await service.http.get("/v1/audit", params={"reservation_id": made.id})
+    assert [(e["action"], e["outcome"]) for e in again.json()["entries"]] == rows
 
 
 # --- clocks and configuration ------------------------------------------------------------------
