@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from readers.reader import Reader
-from tests.tui.driving import GatedReader, make_app, press, settle
+from tests.tui.driving import GatedReader, make_app, press, settle, stored_snapshots
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST_THEME
 
 AT = "2026-04-01T10:00:00+09:00"  # a training clock inside the kiosk hours
@@ -74,8 +74,12 @@ SCREENS: dict[str, Shot] = {
 }
 
 
-@pytest.mark.parametrize("theme", [DEFAULT_THEME, HIGH_CONTRAST_THEME])
-@pytest.mark.parametrize("lang", ["ja", "en"])
+THEMES = (DEFAULT_THEME, HIGH_CONTRAST_THEME)
+LANGS = ("ja", "en")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_screen(
     snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
@@ -86,3 +90,8 @@ def test_screen(
         shot.reader, lang=lang, theme=theme, at=shot.at if shot.reader else None, data_dir=tmp_path, **extra
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=shot.navigate)
+
+
+def test_every_kept_picture_is_of_a_screen_still_taken() -> None:
+    taken = {f"test_screen[{s}-{lang}-{theme}].svg" for s in SCREENS for lang in LANGS for theme in THEMES}
+    assert stored_snapshots("test_snapshots") == taken
