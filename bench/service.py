@@ -48,8 +48,8 @@ from readers.jpki import PinKind
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST
 from reset_flow.proof import ProofPurpose
+from reset_flow.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.service.private_postgres import start_private_postgres
-from reset_flow.service.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.training_proof import TrainingProver
 
 PROFILES = ("adult", "one-try-left", "sign-blocked", "auth-blocked")

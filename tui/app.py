@@ -19,6 +19,9 @@ from tui.widgets.say import Inline, Term, Terms
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from reset_flow.states import FlowState
     from tui.demo import DemoPlayer
     from tui.screens.start import StartScreen
 
@@ -96,6 +99,12 @@ class ResetApp(UnattendedPins, App[int]):
         from tui.screens.start import StartScreen
 
         return StartScreen()
+
+    def screen_for(self, state: FlowState) -> Screen | None:
+        """The wizard's screen that shows ``state`` (``flow_map``)."""
+        from tui.screens.flow_map import next_screen
+
+        return next_screen(state)
 
     def on_mount(self) -> None:
         if self.demo is not None:

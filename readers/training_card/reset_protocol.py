@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.ciphers.algorithms import AES
 from cryptography.hazmat.primitives.cmac import CMAC
 
 from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
-from readers.pins import PinKind
+from readers.pin import PinKind
 
 CHALLENGE_LENGTH = 8
 CRYPTOGRAM_LENGTH = 16

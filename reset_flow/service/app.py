@@ -92,7 +92,11 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
+# The app's type, named here so that the code outside the service need not import the framework.
+ServiceApp = FastAPI
+
+
+def build_app(settings: ServiceSettings, store: ReservationStore) -> ServiceApp:
     office = ReservationOffice(settings, store)
 
     @asynccontextmanager
