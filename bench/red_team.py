@@ -148,7 +148,7 @@ class PeakMemory:
             self.peak = max(self.peak, rss_mib(self.pid))
             time.sleep(0.01)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
 

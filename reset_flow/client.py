@@ -97,7 +97,7 @@ class ReservationClient:
     async def __aenter__(self) -> ReservationClient:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         await self.aclose()
 
     # --- the calls ------------------------------------------------------------------------------

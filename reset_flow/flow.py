@@ -78,7 +78,6 @@ class ResetFlow:
         self.state: FlowState = NotStarted()
         self.reset: PinKind | None = None  # the PIN being reset, once known
         self._pending_pin: Pin | None = None  # held only while ConfirmLastTry waits
-        self._verified = False  # the proof PIN was verified in the current card session
         self._resume_to: Action | None = None
         self._retry_to: Action | None = None
 
@@ -153,7 +152,6 @@ class ResetFlow:
         card = self.session.require_card()
         status = await card.pin_status(self.proof)  # fresh tries, right before the VERIFY
         if status.verified:  # verified in this card session already: never sent twice
-            self._verified = True
             return await self._after_proof_pin()
         if status.blocked or status.tries_left is None:
             return self._pin_state(status.tries_left, status.blocked)
@@ -166,7 +164,6 @@ class ResetFlow:
             return self._pin_state(wrong.tries_left, False, wrong=True)
         except PinBlockedError:
             return self._pin_state(0, True)
-        self._verified = True
         return await self._after_proof_pin()
 
     async def _after_proof_pin(self) -> FlowState:
@@ -179,7 +176,6 @@ class ResetFlow:
             raise FlowEventNotAllowed(event, self.state.name)
 
     async def _reopen_then(self, target: Action) -> FlowState:
-        self._verified = False  # a new card session: nothing is verified any more
         if self.session.identity is None:  # lifted before it was ever read: start afresh
             await self.session.close()
             return await target()
@@ -193,7 +189,6 @@ class ResetFlow:
         try:
             state = await action()
         except ReaderError as error:
-            self._verified = False
             self._resume_to = resume_to
             state = CardRemoved(during_verify=verify, code=error.code)
         except ServiceUnreachable as error:

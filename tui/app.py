@@ -42,7 +42,6 @@ class ResetApp(UnattendedPins, App[int]):
     ]
 
     lang: reactive[str] = reactive("en", init=False)
-    demo_say: reactive[str] = reactive("", init=False)
 
     def __init__(self, wizard: Wizard, *, lang: str | None = None, theme: str = DEFAULT_THEME) -> None:
         super().__init__()
