@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from readers.errors import CardError, ReaderError, WrongPin
 from readers.errors import PinBlocked as PinBlockedError
-from readers.jpki import PinKind
+from readers.jpki import CertificateKind, PinKind
 from readers.pin import Pin
 from readers.reader import Reader
 from reset_flow.card_session import CardSession
@@ -25,6 +25,7 @@ from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
 from reset_flow.issuer import IssuerCommandsFor
 from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
+from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.states import (
     Cancelled,
     CardProblem,
@@ -168,6 +169,20 @@ class ResetFlow:
 
     async def _after_proof_pin(self) -> FlowState:
         raise NotImplementedError
+
+    async def _prove(self, purpose: ProofPurpose) -> Proof:
+        """The card's signature over a fresh service nonce for ``purpose`` (the proof PIN is
+        verified in this card session)."""
+        assert self.reset is not None and self.session.identity is not None
+        assert self.session.auth_certificate is not None
+        card = self.session.require_card()
+        challenge = await self.service.new_challenge()
+        digest = proof_digest(purpose, self.reset, challenge.nonce, self.session.identity)
+        sign_certificate = None
+        if self.proof is PinKind.SIGN:  # readable only now, after the signing PIN
+            sign_certificate = await card.read_certificate(CertificateKind.SIGN)
+        signature = await card.sign(self.proof, digest)
+        return Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
 
     # --- plumbing -----------------------------------------------------------------------------
 
