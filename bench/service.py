@@ -8,9 +8,9 @@ driven by 1, 8 and 32 concurrent httpx clients, in one run:
     .venv/bin/python bench/service.py [seconds per run] [--only sqlite|postgresql]
 
 For each it prints requests per second and p50/p99 latency of
-- a complete step-1 proof: a fresh challenge, the card's signature over it (made client-side with
-  the training card's key, outside the timed span), and the reservation with every check (chain,
-  validity, revocation, purpose, signature, single-use nonce, replacement, audit, durable commit);
+- a complete step-1 proof: a fresh challenge, the card's signature (made ahead with a training
+  card's key, see below), and the reservation with every check (chain, validity, revocation,
+  purpose, signature, single-use nonce, replacement, audit, durable commit);
 - GET /health, the cheapest endpoint (no token, no query): the framework's own ceiling here.
 "health/proof" is how many /health answers the machine gives for the time of one proof;
 "CPU ms" is the processor time the service side spent per operation (the serve processes, and for
