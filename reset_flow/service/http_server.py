@@ -4,6 +4,7 @@ started (``jpki-reset serve``), so the rest of the program need not know which s
 
 from __future__ import annotations
 
+import gc
 import socket
 
 import uvicorn
@@ -23,8 +24,13 @@ async def serve_http(
     tls: dict[str, str],
 ) -> int:
     """Serve until stopped; the exit code: 0 after a clean stop, 5 when the server did not start."""
+    app = build_app(settings, store)
+    # What start-up built lives as long as the process: out of the collector's sight, so that a
+    # full collection walks only what requests leave (tens of ms otherwise, inside a request).
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
-        build_app(settings, store),
+        app,
         log_level=log_level,
         access_log=False,
         forwarded_allow_ips=forwarded_allow_ips,
