@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from readers.card_identity import card_identity
+from readers.issuer import ResetAuthority
 from readers.jpki import PinKind
 from reset_flow.clock import JST, Clock, SystemClock
 from reset_flow.errors import TrainingClockRefused
-from reset_flow.issuer import ResetAuthority
 from reset_flow.kiosk_window import KIOSK_WINDOW, KioskWindow
 from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.reservation_life import reservation_deadline, reservation_expired

@@ -1,5 +1,6 @@
-"""What an issuer's PIN reset needs, as interfaces: the flows and the service meet the training
-issuer (``readers.training_card``) only through these, given to them by whoever builds them.
+"""What an issuer's PIN reset needs, as interfaces: the flows, the service and the recorded card
+conversations meet the training issuer (``readers.training_card``) only through these, given to
+them by whoever builds them. They live at the bottom layer so that all three can see them.
 
 On a real card the final command needs keys only the issuer (J-LIS) holds: the terminal then has
 no ``IssuerCommands`` for the card and the service no ``ResetAuthority`` for its issuer, and step 2
