@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.commands.options import config_option
+
 
 def add(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="run the reservation service on uvicorn")
@@ -58,7 +60,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="the trust store (default: the config)",
     )
-    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
+    config_option(serve)
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
