@@ -13,6 +13,9 @@ from readers.jpki import PinKind
 from reset_flow.pin_rules import PinFormat, PinProblem
 from reset_flow.triage import Reason, Triage
 
+# One small frozen dataclass per thing the UI may show, matched by type: many look alike (a PIN
+# kind, a deadline) on purpose, since the screens and the catalogue key on the class.
+
 
 @dataclass(frozen=True, slots=True)
 class FlowState:

@@ -141,6 +141,7 @@ GOOD_HEADER = (
 )
 
 
+# One malformed file a row, alike in shape: the line the loader names and the reason it gives.
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [

@@ -69,6 +69,7 @@ async def test_sigkill_of_one_process_loses_nothing_and_the_other_keeps_serving(
     after_kill: list[str] = []
     killed = asyncio.Event()
 
+    # test_served.py's burst worker, with what the survivor acknowledges after the kill counted apart.
     async def worker(n: int, service: ReservationClient, on_victim: bool) -> None:
         prover, reset = provers[n % len(provers)], (SIGN, AUTH)[n % 2]
         for attempt in range(400):

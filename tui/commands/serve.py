@@ -10,6 +10,8 @@ from tui.commands.options import config_option
 
 def add(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="run the reservation service on uvicorn")
+    # The calls below look alike only as argparse calls do: each option has its own default, its
+    # own metavar and its help in place, which a table of options would scatter.
     serve.add_argument("--host", default="127.0.0.1")
     # Checked by the service (one line, exit 2), not by argparse: its message spans lines.
     serve.add_argument("--port", default="8765")
