@@ -47,6 +47,9 @@ class ReasonCode(StrEnum):
     JUKI_PIN_BLOCKED = "juki-pin-blocked"
     KENMEN_PIN_BLOCKED = "kenmen-pin-blocked"
     NEITHER_PIN_KNOWN = "neither-pin-known"  # the resident's answer, not the card's (flows add it)
+    # the resident's answers to staff before a signing-PIN reset (flows add them)
+    DETAILS_CHANGED = "details-changed"  # name, address, birth date or sex changed: signing cert revoked
+    LOSS_REPORTED = "loss-reported"  # a reported loss suspends the certificates
     # the certificates
     AUTH_CERTIFICATE_EXPIRED = "auth-certificate-expired"
     SIGN_CERTIFICATE_EXPIRED = "sign-certificate-expired"
@@ -215,6 +218,11 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.JUKI_PIN_BLOCKED: "resident-registry PIN blocked: reset only at the window",
     ReasonCode.KENMEN_PIN_BLOCKED: "card-info input PIN blocked: reset only at the window",
     ReasonCode.NEITHER_PIN_KNOWN: "the resident knows neither PIN: window only",
+    ReasonCode.DETAILS_CHANGED: (
+        "name, address, date of birth or sex changed since the card was issued: the signing"
+        " certificate was revoked; a new one is issued at the window"
+    ),
+    ReasonCode.LOSS_REPORTED: "a loss of the card was reported: its certificates are suspended; window only",
     ReasonCode.AUTH_CERTIFICATE_EXPIRED: "user-authentication certificate expired",
     ReasonCode.SIGN_CERTIFICATE_EXPIRED: "signing certificate expired",
     ReasonCode.AUTH_CERTIFICATE_NOT_YET_VALID: "user-authentication certificate not yet valid",

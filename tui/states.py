@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from readers.jpki import PinKind
 from reset_flow import states as st
 from reset_flow.triage import Reason
 from tui import i18n
@@ -10,8 +11,16 @@ from tui.jst import jst
 from tui.widgets.say import Term, Terms
 
 
-def reason_terms(reasons: tuple[Reason, ...]) -> Terms:
-    return Terms(f"reason.{reason.code.value}" for reason in reasons)
+def reason_terms(reasons: tuple[Reason, ...], reset: PinKind | None = None) -> Terms:
+    """The reasons' words; with ``reset``, a wording for that reset where one exists (a note that
+    is true of one reset only, e.g. when the signing certificate is checked)."""
+    keys = []
+    for reason in reasons:
+        key = f"reason.{reason.code.value}"
+        if reset is not None and i18n.has("en", f"{key}.{reset.value}"):
+            key = f"{key}.{reset.value}"
+        keys.append(key)
+    return Terms(keys)
 
 
 def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:

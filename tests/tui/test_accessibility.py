@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOTH_STEPS = (
     ("down", "enter"),
     ("enter",),
+    ("n", "n"),  # the signing certificate's questions: no change, no loss reported
     ("enter",),
     (*"1234", "enter"),
     ("enter",),

@@ -20,7 +20,8 @@ from tui.screens.start import StartScreen
 from tui.screens.triage import TriageScreen
 
 AT = "2026-04-01T10:00:00+09:00"
-TO_PROOF_PIN = (["down", "enter"], ["enter"], ["enter"])  # step 1, signing PIN: up to the auth PIN
+# step 1, signing PIN: up to the auth PIN (no change, no loss reported)
+TO_PROOF_PIN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"])
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 
 

@@ -20,7 +20,7 @@ from tui.screens.start import StartScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
 
-STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"])
+STEP1_SIGN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"], [*"1234", "enter"])
 TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
 
 

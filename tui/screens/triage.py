@@ -72,7 +72,7 @@ class TriageScreen(FlowScreen):
                 self.set_instruction("triage.instruction.window")
         kept = notes_of(state)
         if kept:
-            notes.show("triage.notes", notes=reason_terms(kept))
+            notes.show("triage.notes", notes=reason_terms(kept, self.reset))
         self.refresh_bindings()
 
     def forward(self) -> None:
