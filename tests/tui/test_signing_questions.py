@@ -91,3 +91,18 @@ async def test_the_signing_certificate_note_says_what_this_reset_really_checks(
     async with app.run_test(size=(80, 24)) as pilot:
         await walk(pilot, task)
         assert shows(app, said) and not shows(app, not_said)
+
+
+BRING = {
+    "en": "Any other proxy (代理人) applies first; an inquiry form (照会書) is posted to the resident",
+    "ja": "任意代理人の場合は、先に申請するとご本人あてに照会書（回答書）が郵送され",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_the_window_verdict_says_where_who_and_what_to_bring(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await walk(pilot, *TO_QUESTIONS, ["y", "n"])
+        assert shows(app, "住民票のある市区町村") and shows(app, BRING[lang])
+        assert not shows(app, "the next screen") and not shows(app, "次の画面")
