@@ -33,8 +33,15 @@ IssuerCommandsFor = Callable[[CardConnection], IssuerCommands]
 
 
 class ResetAuthority(Protocol):
-    """The service's half: the issuer's answer to a card's challenge."""
+    """The service's half: the issuer's answer to a card's challenge, and its record of what it
+    issued to the card."""
 
     def cryptogram(self, card_identity: bytes, card_challenge: bytes, pin: PinKind) -> bytes:
         """What the card must be shown to reset ``pin``."""
+        ...
+
+    def sign_certificate(self, card_identity: bytes) -> bytes | None:
+        """The signing certificate (DER) the issuer issued to this card, None if it issued none.
+        A signing-PIN reset is proven with the other key, so the card never shows this
+        certificate; the issuer's record lets the service refuse one revoked since (a move)."""
         ...

@@ -48,6 +48,16 @@ class ChoosePin(FlowState):
 
 
 @dataclass(frozen=True, slots=True)
+class AskSigningCertificate(FlowState):
+    """Step 1 of a signing-PIN reset, before any PIN: the signing certificate is read only after
+    the signing PIN, which this reset never asks, so staff ask the resident what revokes or
+    suspends it. A change of name, address, date of birth or sex since the card was issued
+    revokes it (a new certificate at the window, not a reset); a reported loss suspends it."""
+
+    reset: PinKind
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmIdentity(FlowState):
     """Step 1: staff checks the resident's photo ID in person, then confirms (the official app's
     face check, replaced by a person)."""
