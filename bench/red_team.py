@@ -166,6 +166,8 @@ ENDPOINTS = [
 ]
 
 
+# Each probe opens alike (its result, a prover, a database, a served process) and closes alike
+# (notes, the server's tracebacks); what it sends in between is its own.
 def bad_credentials(folder: Path) -> None:
     found = result("1a bad credentials on every /v1 endpoint")
     credentials = [
@@ -532,6 +534,8 @@ def kill_round(database: Path, folder: Path, number: int, acknowledged: list[str
     )
     killed = asyncio.Event()
 
+    # The SIGKILL tests (tests/reset_flow/test_served.py, test_shared_postgres.py) run a worker like
+    # this one; a bench imports only the project, never the tests, so it has its own.
     async def worker(n: int, service: ReservationClient) -> None:
         reset, prover = (SIGN, AUTH)[n % 2], provers[n % 4]
         for attempt in range(10_000):

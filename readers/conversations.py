@@ -19,15 +19,14 @@ from readers.card_check import check_card
 from readers.card_identity import card_identity
 from readers.connection import CardConnection
 from readers.errors import CardRemoved, JpkiResetError, TrainingCardOnly
+from readers.issuer import IssuerCommandsFor, ResetAuthority
 from readers.jpki import CertificateKind, JpkiSession, PinKind
 from readers.jpki_applet import AID_JPKI
 from readers.pin import Pin
 from readers.pins import LastTryConfirmation
 from readers.reader import Reader
 from readers.recorder import RecordingReader
-from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import AUTH_PIN, SIGN_PIN
-from readers.training_card.reset_protocol import TrainingResetAuthority
 
 # A fixed challenge, so that a replayed signature request is byte-identical to the recorded one.
 DEMO_CHALLENGE = b"jpki-reset recorded challenge v1"
@@ -38,7 +37,9 @@ class Stage:
     """What the person at the reader does during a conversation, and the PINs they type.
 
     The default PINs are the training cards'. ``confirm_last_try`` is asked before a PIN's last
-    try is used: None (the default) means nobody confirms, so a last try is never used.
+    try is used: None (the default) means nobody confirms, so a last try is never used. The
+    issuer's two halves (its card commands and its authority) are given by the caller, as to the
+    flows and the service: this module never names the training issuer.
     """
 
     auth_pin: Pin = field(default_factory=lambda: Pin(AUTH_PIN))
@@ -46,7 +47,8 @@ class Stage:
     wrong_pin: Pin = field(default_factory=lambda: Pin("9999"))
     new_pin: Pin = field(default_factory=lambda: Pin("NEW2PIN"))
     put_card_back: Callable[[], Awaitable[None]] | None = None
-    reset_master_key: bytes | None = None  # the training reset authority's key, if at hand
+    issuer_commands: IssuerCommandsFor | None = None  # the issuer's card commands, if at hand
+    reset_authority: ResetAuthority | None = None  # and its authority's cryptograms
     confirm_last_try: LastTryConfirmation | None = None
 
 
@@ -221,19 +223,18 @@ async def step1_sign_reset(reader: Reader, stage: Stage) -> list[str]:
 
 @conversation("training-reset-sign", pins=(PinKind.AUTH,), training_only=True)
 async def training_reset_sign(reader: Reader, stage: Stage) -> list[str]:
-    """The training card's reset of the signing PIN, with the reset authority's key at hand."""
-    if stage.reset_master_key is None:
-        return ["no reset authority key: skipped"]
+    """The training card's reset of the signing PIN, with the issuer's commands and authority at
+    hand."""
+    if stage.issuer_commands is None or stage.reset_authority is None:
+        return ["no reset authority: skipped"]
     await reader.connect()
     card = JpkiSession(CardConnection(reader))
     try:
         await _verify(card, PinKind.AUTH, stage.auth_pin, stage)
         auth = await card.read_certificate(CertificateKind.AUTH)
-        issuer = TrainingIssuer(card.connection)
+        issuer = stage.issuer_commands(card.connection)
         challenge = await issuer.challenge(PinKind.SIGN)
-        cryptogram = TrainingResetAuthority(stage.reset_master_key).cryptogram(
-            card_identity(auth), challenge, PinKind.SIGN
-        )
+        cryptogram = stage.reset_authority.cryptogram(card_identity(auth), challenge, PinKind.SIGN)
         await issuer.reset(PinKind.SIGN, cryptogram, stage.new_pin)
         status = await card.pin_status(PinKind.SIGN)
         return ["reset: ok", f"sign tries: {status.tries_left}"]

@@ -7,6 +7,9 @@ no raw SW number leaks to the layers above.
 
 from __future__ import annotations
 
+# Each error is a small class of its own (a docstring, a code, at times a few fields): callers
+# catch by type and the UI keys on the code, so the classes look alike on purpose.
+
 
 class JpkiResetError(Exception):
     """Base of every error the project raises on purpose."""

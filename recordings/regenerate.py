@@ -13,8 +13,9 @@ from pathlib import Path
 
 from readers.conversations import Stage, record
 from readers.emulated import EmulatedReader
-from readers.training_card.pki import training_pki
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import PROFILES, CardKind
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 HERE = Path(__file__).resolve().parent
 
@@ -95,7 +96,9 @@ async def regenerate(out_dir: Path = HERE) -> list[Path]:
         async def put_back(reader: EmulatedReader = reader) -> None:
             reader.insert_card()
 
-        stage = Stage(put_card_back=put_back, reset_master_key=training_pki().reset_master_key)
+        stage = Stage(
+            put_card_back=put_back, issuer_commands=TrainingIssuer, reset_authority=TrainingResetAuthority()
+        )
         if remove_at is not None:
             reader.remove_after(remove_at)
         path = out_dir / f"{file_name}.jsonl"

@@ -1,11 +1,12 @@
-"""Certificate validity as the reset sees it: valid, due for renewal (from 3 months before the end,
-when renewal becomes possible), expired, or not yet valid; and whether it was revoked.
+"""Certificate validity as the reset sees it: valid, due for renewal (from the day after the date
+three months before the end, when renewal becomes possible), expired, or not yet valid; and
+whether it was revoked.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from reset_flow.clock import JST
@@ -29,13 +30,15 @@ class Revocation(StrEnum):
 
 
 def renewal_from(not_after: datetime) -> datetime:
-    """The moment the renewal warning starts: the same Japan-time wall clock 3 calendar months
-    before the end (clamped to the month's last day: 31 May -> 28/29 Feb)."""
+    """The moment renewal becomes possible, and the warning starts: the day after the date three
+    months before the expiry date (Japan time), from its first moment. A date with no twin three
+    months before takes that month's last day (31 May -> 28/29 Feb, so from 1 March)."""
     end = not_after.astimezone(JST)
     month_index = end.month - 1 - RENEWAL_WARNING_MONTHS
     year, month = end.year + month_index // 12, month_index % 12 + 1
     day = min(end.day, calendar.monthrange(year, month)[1])
-    return end.replace(year=year, month=month, day=day)
+    three_months_before = date(year, month, day)
+    return datetime.combine(three_months_before + timedelta(days=1), time(0, 0), tzinfo=JST)
 
 
 def certificate_standing(not_before: datetime, not_after: datetime, now: datetime) -> CertificateStanding:

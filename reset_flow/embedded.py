@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import httpx
 import platformdirs
 
+from readers.issuer import ResetAuthority
 from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
-from reset_flow.issuer import ResetAuthority
 from reset_flow.service.store import ReservationStore
 from reset_flow.trust import TrustAnchors
 

@@ -10,6 +10,9 @@ from typing import Any
 
 from readers.errors import JpkiResetError
 
+# Each error is a small class of its own (a docstring, a code, at times a few fields): callers
+# catch by type and the UI keys on the code, so the classes look alike on purpose.
+
 
 class ServiceError(JpkiResetError):
     """The reservation service could not do what was asked."""

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from readers.errors import CardError, ReaderError, WrongPin
 from readers.errors import PinBlocked as PinBlockedError
+from readers.issuer import IssuerCommandsFor
 from readers.jpki import CertificateKind, PinKind
 from readers.pin import Pin
 from readers.reader import Reader
@@ -23,7 +24,6 @@ from reset_flow.card_session import CardSession
 from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
-from reset_flow.issuer import IssuerCommandsFor
 from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
 from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.states import (

@@ -16,6 +16,7 @@ RESETTABLE_PINS: tuple[PinKind, ...] = (PinKind.SIGN, PinKind.AUTH)
 _UPPER = frozenset(string.ascii_uppercase)
 _LOWER = frozenset(string.ascii_lowercase)
 _DIGITS = frozenset(string.digits)
+_HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(0x5E)} | {0x3000: 0x20}
 
 
 class PinProblem(StrEnum):
@@ -50,11 +51,21 @@ PIN_FORMATS: dict[PinKind, PinFormat] = {
 }
 
 
+def half_width(text: str) -> str:
+    """Full-width (全角) characters, as a Japanese input method types them, in half width (半角):
+    the full-width forms U+FF01-FF5E become their ASCII twins (１２３４ -> 1234, ａｂｃ -> abc) and
+    the ideographic space a space. Explicit rather than NFKC, which would also turn symbols such
+    as ① or ² into digits the resident never typed."""
+    return text.translate(_HALF_WIDTH)
+
+
 def pin_problems(kind: PinKind, text: str) -> tuple[PinProblem, ...]:
     """Every reason ``text`` is not a valid ``kind`` PIN, in a stable order; empty when valid.
+    Full-width input is judged as its half-width twin (what the entry keeps, see ``as_typed``).
 
     Meant to run on every keystroke. The text is never echoed back in any form.
     """
+    text = half_width(text)
     if not text:
         return (PinProblem.EMPTY,)
     rule = PIN_FORMATS[kind]
@@ -91,8 +102,10 @@ def new_pin_problems(kind: PinKind, first: str, second: str) -> tuple[PinProblem
 
 
 def as_typed(kind: PinKind, text: str) -> str:
-    """What a keystroke filter should keep: the signing PIN is upper-cased as it is typed
-    (residents press Caps Lock or type lower case); the 4-digit PINs are left as typed."""
+    """What a keystroke filter should keep: full-width input in half width (a Japanese input
+    method left on), and the signing PIN upper-cased (residents press Caps Lock or type lower
+    case); nothing else is changed."""
+    text = half_width(text)
     return text.upper() if kind is PinKind.SIGN else text
 
 

@@ -54,15 +54,21 @@ def settings_from(args: argparse.Namespace) -> ServiceSettings:
     return ServiceSettings(clock=clock, trust=trust, reset_authority=training_authority(trust), limits=limits)
 
 
+def number_option(option: str, text: str, low: int, high: int, takes: str) -> int:
+    """The whole number ``--option`` was given, from ``low`` to ``high``; else a one-line refusal
+    saying what it ``takes`` (argparse's own message would span lines)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise ServiceOptionInvalid(f"--{option} takes {takes}, not {text!r}")
+    return number
+
+
 def limits_from(args: argparse.Namespace) -> ServiceLimits:
     def per_minute(option: str, value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            number = -1
-        if not 0 <= number <= 1_000_000:
-            raise ServiceOptionInvalid(f"--{option} takes a whole number from 0 (off) up, not {value!r}")
-        return number
+        return number_option(option, value, 0, 1_000_000, "a whole number from 0 (off) up")
 
     proofs = per_minute("proofs-per-minute", args.proofs_per_minute)
     challenges = per_minute("challenges-per-minute", args.challenges_per_minute)
@@ -88,12 +94,7 @@ def open_store(db: str | None, *, create: bool) -> ReservationStore:
 
 def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> socket.socket:
     """The bound socket the service will serve on; a bind failure is ``CannotListen`` (exit 5)."""
-    try:
-        port = int(port_text)
-    except ValueError:
-        port = -1
-    if not 1 <= port <= 65535:
-        raise ServiceOptionInvalid(f"--port takes 1-65535, not {port_text!r}")
+    port = number_option("port", port_text, 1, 65535, "1-65535")
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except (socket.gaierror, UnicodeError) as error:

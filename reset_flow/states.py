@@ -13,6 +13,9 @@ from readers.jpki import PinKind
 from reset_flow.pin_rules import PinFormat, PinProblem
 from reset_flow.triage import Reason, Triage
 
+# One small frozen dataclass per thing the UI may show, matched by type: many look alike (a PIN
+# kind, a deadline) on purpose, since the screens and the catalogue key on the class.
+
 
 @dataclass(frozen=True, slots=True)
 class FlowState:
@@ -42,6 +45,16 @@ class ChoosePin(FlowState):
 
     choices: tuple[PinKind, ...]
     triage: Triage
+
+
+@dataclass(frozen=True, slots=True)
+class AskSigningCertificate(FlowState):
+    """Step 1 of a signing-PIN reset, before any PIN: the signing certificate is read only after
+    the signing PIN, which this reset never asks, so staff ask the resident what revokes or
+    suspends it. A change of name, address, date of birth or sex since the card was issued
+    revokes it (a new certificate at the window, not a reset); a reported loss suspends it."""
+
+    reset: PinKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """Step 1, the pre-reservation (事前予約), as a state machine.
 
     start()              -> ChoosePin | GoToWindow | CardProblem | CardRemoved
-    choose_pin(kind)     ChoosePin -> ConfirmIdentity
+    choose_pin(kind)     ChoosePin -> AskSigningCertificate (signing PIN) | ConfirmIdentity
     knows_neither()      ChoosePin -> GoToWindow(neither-pin-known)
+    answer_signing_questions(details_changed, loss_reported)
+                         AskSigningCertificate -> ConfirmIdentity | GoToWindow
     confirm_identity()   ConfirmIdentity -> NeedPin | PinBlocked
     enter_pin(pin)       NeedPin -> ConfirmLastTry | PinWasWrong | PinBlocked | ReservationMade | ...
     confirm_last_try() / decline_last_try(), resume(), retry(), cancel()   (see flow.py)
@@ -19,6 +21,7 @@ from reset_flow.flow import ResetFlow
 from reset_flow.pin_rules import RESETTABLE_PINS
 from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.states import (
+    AskSigningCertificate,
     ChoosePin,
     ConfirmIdentity,
     FlowState,
@@ -52,7 +55,24 @@ class Step1(ResetFlow):
         if reset not in self.state.choices:
             raise ValueError(f"the {reset.label} cannot be reset at a kiosk for this card")
         self.reset = reset
+        if reset is PinKind.SIGN:
+            return await self._settle(AskSigningCertificate(reset))
         return await self._settle(ConfirmIdentity(reset))
+
+    async def answer_signing_questions(self, *, details_changed: bool, loss_reported: bool) -> FlowState:
+        """The resident's answers, asked by staff: has the name, address, date of birth or sex
+        changed since the card was issued; was a loss of the card reported? Either "yes" means
+        the signing certificate is revoked or suspended, and only the window can help."""
+        self._require("answer_signing_questions", AskSigningCertificate)
+        reasons = []
+        if details_changed:
+            reasons.append(Reason(ReasonCode.DETAILS_CHANGED, (PinKind.SIGN,)))
+        if loss_reported:
+            reasons.append(Reason(ReasonCode.LOSS_REPORTED, RESETTABLE_PINS))
+        if reasons:
+            return await self._settle(GoToWindow(tuple(reasons)))
+        assert self.reset is not None
+        return await self._settle(ConfirmIdentity(self.reset))
 
     async def knows_neither(self) -> FlowState:
         """The resident knows neither PIN: each reset needs the other, so the window it is."""

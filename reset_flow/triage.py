@@ -34,6 +34,9 @@ class ReasonCode(StrEnum):
     JUKI_CARD = "juki-card"
     PHONE_TOKEN = "phone-token"
     FACE_AUTHENTICATION_CARD = "face-authentication-card"
+    # The guidebooks say a face-authentication card's PINs are locked: a card whose PINs answer
+    # "blocked" (no signing PIN to speak of) may be one. Said as a possibility, never a finding.
+    FACE_AUTHENTICATION_POSSIBLE = "face-authentication-possible"
     NO_SIGN_CERTIFICATE = "no-sign-certificate"
     NO_AUTH_CERTIFICATE = "no-auth-certificate"
     # the PINs
@@ -47,6 +50,9 @@ class ReasonCode(StrEnum):
     JUKI_PIN_BLOCKED = "juki-pin-blocked"
     KENMEN_PIN_BLOCKED = "kenmen-pin-blocked"
     NEITHER_PIN_KNOWN = "neither-pin-known"  # the resident's answer, not the card's (flows add it)
+    # the resident's answers to staff before a signing-PIN reset (flows add them)
+    DETAILS_CHANGED = "details-changed"  # name, address, birth date or sex changed: signing cert revoked
+    LOSS_REPORTED = "loss-reported"  # a reported loss suspends the certificates
     # the certificates
     AUTH_CERTIFICATE_EXPIRED = "auth-certificate-expired"
     SIGN_CERTIFICATE_EXPIRED = "sign-certificate-expired"
@@ -105,6 +111,8 @@ def triage(
         return _verdict(reasons)
     if report.face_authentication:
         reasons.append(Reason(ReasonCode.FACE_AUTHENTICATION_CARD, both))
+    elif _maybe_face_authentication(report):
+        reasons.append(Reason(ReasonCode.FACE_AUTHENTICATION_POSSIBLE, both))
     if not report.info.has_sign_certificate:
         # No signing certificate: no signing PIN to prove an auth reset, nothing to reset (inferred).
         reasons.append(Reason(ReasonCode.NO_SIGN_CERTIFICATE, both))
@@ -141,6 +149,13 @@ def _pin_reasons(report: CardReport) -> list[Reason]:
         if status is not None and status.blocked:
             reasons.append(Reason(_code(pin, "pin-blocked"), (pin,)))  # never a kiosk reset
     return reasons
+
+
+def _maybe_face_authentication(report: CardReport) -> bool:
+    """The user-authentication PIN blocked, and the signing PIN blocked or absent with its
+    certificate: how a face-authentication card (PINs locked) answers, as far as the card says."""
+    auth, sign = report.pins[PinKind.AUTH], report.pins[PinKind.SIGN]
+    return auth.blocked and (sign.blocked or not report.info.has_sign_certificate)
 
 
 def proof_target(proof: PinKind) -> PinKind:
@@ -202,7 +217,12 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.NOT_A_MY_NUMBER_CARD: "not a My Number Card: go to the municipal window",
     ReasonCode.JUKI_CARD: "old Basic Resident Register card (juki card): not handled, go to the window",
     ReasonCode.PHONE_TOKEN: "smartphone certificate: not handled here",
-    ReasonCode.FACE_AUTHENTICATION_CARD: "face-authentication card: no PINs are set; window only",
+    ReasonCode.FACE_AUTHENTICATION_CARD: (
+        "face-authentication card (a card without PINs to use): its PINs cannot be used; window only"
+    ),
+    ReasonCode.FACE_AUTHENTICATION_POSSIBLE: (
+        "may be a face-authentication card (its PINs are locked): check with the resident; window only"
+    ),
     ReasonCode.NO_SIGN_CERTIFICATE: "no signing certificate on the card: neither PIN can be reset at a kiosk",
     ReasonCode.NO_AUTH_CERTIFICATE: "no user-authentication certificate on the card",
     ReasonCode.BOTH_PINS_BLOCKED: "both PINs are blocked: window only",
@@ -215,6 +235,11 @@ REASON_TEXT: dict[ReasonCode, str] = {
     ReasonCode.JUKI_PIN_BLOCKED: "resident-registry PIN blocked: reset only at the window",
     ReasonCode.KENMEN_PIN_BLOCKED: "card-info input PIN blocked: reset only at the window",
     ReasonCode.NEITHER_PIN_KNOWN: "the resident knows neither PIN: window only",
+    ReasonCode.DETAILS_CHANGED: (
+        "name, address, date of birth or sex changed since the card was issued: the signing"
+        " certificate was revoked; a new one is issued at the window"
+    ),
+    ReasonCode.LOSS_REPORTED: "a loss of the card was reported: its certificates are suspended; window only",
     ReasonCode.AUTH_CERTIFICATE_EXPIRED: "user-authentication certificate expired",
     ReasonCode.SIGN_CERTIFICATE_EXPIRED: "signing certificate expired",
     ReasonCode.AUTH_CERTIFICATE_NOT_YET_VALID: "user-authentication certificate not yet valid",

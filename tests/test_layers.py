@@ -1,7 +1,8 @@
 """The house rule, checked statically: layers import downward only (tui -> reset_flow -> readers),
-Textual only in tui, the web framework only in the service, the service blind to the emulator, no
-import cycles. The contracts are import-linter's, in pyproject.toml; its graph (grimp) holds every
-import statement, those inside functions and under TYPE_CHECKING too.
+Textual only in tui, the web framework only in the service, the service blind to the emulator, the
+training issuer reached only through its interfaces, no import cycles. The contracts are
+import-linter's, in pyproject.toml; its graph (grimp) holds every import statement, those inside
+functions and under TYPE_CHECKING too.
 """
 
 import ast
@@ -53,6 +54,12 @@ PLANTED = [
         "from readers.training_card import applet",
         "knows nothing of the training card",
         "readers.training_card",
+    ),
+    (
+        "readers/conversations.py",
+        "from readers.training_card.issuer import TrainingIssuer",
+        "training issuer only through the issuer interfaces",
+        "readers.conversations -> readers.training_card.issuer",
     ),
     ("tui/screens/base.py", "from tui import app", "No import cycles", "tui"),
 ]

@@ -38,6 +38,7 @@ _STEP1_SIGN = (
     Step((STEP1,), "demo.say.choose_step1"),
     Step(("enter",), "demo.say.place_card"),
     Step(("enter",), "demo.say.kiosk_possible"),
+    Step(("n", "n"), "demo.say.signing_questions"),
     Step(("enter",), "demo.say.photo_checked"),
     Step(("1", "2", "3", "4"), "demo.say.type_auth_pin"),
     Step(("enter",), "demo.say.send_pin"),

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from readers.jpki import PinKind
 from reset_flow import states as st
-from reset_flow.triage import Reason
+from reset_flow.triage import WINDOW_ONLY_PINS, Reason
 from tui import i18n
 from tui.errors import Explanation, explain
 from tui.jst import jst
 from tui.widgets.say import Term, Terms
 
 
-def reason_terms(reasons: tuple[Reason, ...]) -> Terms:
-    return Terms(f"reason.{reason.code.value}" for reason in reasons)
+def reason_terms(reasons: tuple[Reason, ...], reset: PinKind | None = None) -> Terms:
+    """The reasons' words; with ``reset``, a wording for that reset where one exists (a note that
+    is true of one reset only, e.g. when the signing certificate is checked)."""
+    keys = []
+    for reason in reasons:
+        key = f"reason.{reason.code.value}"
+        if reset is not None and i18n.has("en", f"{key}.{reset.value}"):
+            key = f"{key}.{reset.value}"
+        keys.append(key)
+    return Terms(keys)
 
 
 def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
@@ -20,12 +29,18 @@ def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
 
 
 def notes_of(state: st.FlowState) -> tuple[Reason, ...]:
-    """A verdict's notes: findings that close no path (last try, renewal due, unchecked, ...)."""
+    """A verdict's notes: findings that close no kiosk path (last try, renewal due, unchecked,
+    ...), and, when the kiosk path is open, a blocked PIN that only the window resets (the
+    resident-registry and card-info input PINs: a kiosk reset leaves them blocked)."""
     if isinstance(state, st.ChoosePin):
-        return tuple(r for r in state.triage.reasons if not r.window)
+        return tuple(r for r in state.triage.reasons if not r.window or _window_only(r))
     if isinstance(state, st.GoToWindow):
         return tuple(r for r in state.reasons if not r.window)
     return ()
+
+
+def _window_only(reason: Reason) -> bool:
+    return bool(reason.pins) and all(pin in WINDOW_ONLY_PINS for pin in reason.pins)
 
 
 def explain_state(state: st.FlowState, link_error: BaseException | None = None) -> Explanation:
@@ -47,6 +62,8 @@ def explain_state(state: st.FlowState, link_error: BaseException | None = None) 
         values["reasons"] = reason_terms(window_reasons(state.reasons))
     if isinstance(state, st.PinBlocked):
         values["pin"] = Term(f"pin.label.{state.pin.value}")
+    if isinstance(state, st.GoToWindow | st.PinBlocked):
+        values["bring"] = Term("window.bring")  # where, who and what to bring, at every window verdict
     if isinstance(state, st.KioskClosed):
         values.update(opening=jst(state.next_opening), deadline=jst(state.deadline))
     if isinstance(state, st.ReservationExpired):

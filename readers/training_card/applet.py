@@ -244,12 +244,18 @@ class TrainingCard:
             return s.ef, self.pins[s.ef]
         return None
 
-    def _verify(self, c: Command) -> Response:
-        if c.p1 != 0x00 or c.p2 != 0x80:
+    def _addressed_pin(self, c: Command, p1: int) -> tuple[int, PinState] | Response:
+        """How VERIFY, CHANGE and RESET RETRY COUNTER open: P1 as the command wants it and P2 80
+        (a PIN of the selected application), then the PIN the selected file is; else the refusal."""
+        if c.p1 != p1 or c.p2 != 0x80:
             return Response(b"", 0x6A86)
         found = self._current_pin()
-        if found is None:
-            return Response(b"", 0x6A88)
+        return Response(b"", 0x6A88) if found is None else found
+
+    def _verify(self, c: Command) -> Response:
+        found = self._addressed_pin(c, 0x00)
+        if isinstance(found, Response):
+            return found
         fid, pin = found
         if pin.value is None:
             return Response(b"", 0x6A88)
@@ -270,11 +276,9 @@ class TrainingCard:
         return Response(b"", 0x63C0 | pin.tries_left)
 
     def _change_reference_data(self, c: Command) -> Response:
-        if c.p1 != 0x01 or c.p2 != 0x80:
-            return Response(b"", 0x6A86)
-        found = self._current_pin()
-        if found is None:
-            return Response(b"", 0x6A88)
+        found = self._addressed_pin(c, 0x01)
+        if isinstance(found, Response):
+            return found
         fid, pin = found
         if fid not in self.session.verified:
             return Response(b"", 0x6982)
@@ -308,11 +312,9 @@ class TrainingCard:
         return _ok()
 
     def _reset_retry_counter(self, c: Command) -> Response:
-        if c.p1 != 0x02 or c.p2 != 0x80:
-            return Response(b"", 0x6A86)
-        found = self._current_pin()
-        if found is None:
-            return Response(b"", 0x6A88)
+        found = self._addressed_pin(c, 0x02)
+        if isinstance(found, Response):
+            return found
         fid, pin = found
         if self.session.issuer_state_for != fid:
             return Response(b"", 0x6982)

@@ -11,6 +11,8 @@ mode); ``readers.training_card.issuer.TrainingIssuer`` is the terminal's half, t
 
 from __future__ import annotations
 
+from functools import cache
+
 from cryptography.hazmat.primitives.ciphers.algorithms import AES
 from cryptography.hazmat.primitives.cmac import CMAC
 
@@ -54,3 +56,19 @@ class TrainingResetAuthority:
 
     def cryptogram(self, card_identity: bytes, card_challenge: bytes, pin: PinKind) -> bytes:
         return reset_cryptogram(card_key(self._master_key, card_identity), card_challenge, PIN_FILES[pin])
+
+    def sign_certificate(self, card_identity: bytes) -> bytes | None:
+        """The signing certificate the training issuer gave the card of ``card_identity``."""
+        return _issued_sign_certificates().get(card_identity)
+
+
+@cache
+def _issued_sign_certificates() -> dict[bytes, bytes]:
+    from readers.card_identity import card_identity
+    from readers.training_card.pki import training_pki
+
+    return {
+        card_identity(card.auth_certificate): card.sign_certificate
+        for card in training_pki().cards.values()
+        if card.sign_certificate is not None
+    }

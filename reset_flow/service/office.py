@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from readers.card_identity import card_identity
+from readers.issuer import ResetAuthority
 from readers.jpki import PinKind
 from reset_flow.clock import JST, Clock, SystemClock
 from reset_flow.errors import TrainingClockRefused
-from reset_flow.issuer import ResetAuthority
 from reset_flow.kiosk_window import KIOSK_WINDOW, KioskWindow
 from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.reservation_life import reservation_deadline, reservation_expired
@@ -368,6 +368,7 @@ class ReservationOffice:
             note.card_identity = identity.hex()
             if reset is PinKind.SIGN:  # proven with the user-authentication key
                 key_der, key_kind, key_cert = proof.auth_certificate, PinKind.AUTH, auth_cert
+                self._check_issued_sign_certificate(identity, auth_anchor.resettable, now)
             elif proof.sign_certificate is None:
                 return Refusal(
                     422, "sign-certificate-missing", "an auth-PIN reset is proven by the signing key"
@@ -382,6 +383,19 @@ class ReservationOffice:
             return Refusal(status, refused.code, str(refused), certificate=refused.which.value), None
         issuer_reset = auth_anchor.resettable and self.settings.reset_authority is not None
         return None, _CheckedProof(identity, hashlib.sha256(key_der).digest(), issuer_reset)
+
+    def _check_issued_sign_certificate(self, identity: bytes, resettable: bool, now: datetime) -> None:
+        """A signing-PIN reset: the card never shows its signing certificate (it is read only after
+        the signing PIN), so where the service holds the issuer's records (the training issuer),
+        the certificate issued to this card is checked like a proof's: a revoked or expired one
+        sends the resident to the window for a new certificate, not a reset. Real issuers' records
+        are not here: the staff's questions before step 1 are what stands for them."""
+        authority = self.settings.reset_authority
+        if not resettable or authority is None:
+            return
+        issued = authority.sign_certificate(identity)
+        if issued is not None:
+            self.settings.trust.check(issued, PinKind.SIGN, now)  # raises CertificateRefused
 
     def _usable(
         self, tx: StoreTransaction, reservation_id: str, now: datetime, note: _Note

@@ -39,6 +39,9 @@ from reset_flow.service.store import (
 CONNECT_TIMEOUT = 5  # seconds, for a connection and for a free one in the pool
 _MIGRATION_LOCK = 0x6A706B69  # "jpki": one process migrates, the others wait and find it done
 
+# The tables of sqlite_store's MIGRATIONS again, on purpose: PostgreSQL's own types (BYTEA,
+# TIMESTAMPTZ, identity columns, a DEFAULT now()), and version 2 whole (PostgreSQL came with it),
+# where SQLite upgrades version-1 files step by step. The stores share queries (sql_transaction).
 SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());
 CREATE TABLE terminals (

@@ -41,6 +41,7 @@ BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues on the lock instead of fai
 
 # Version 1 is the schema as first released (no version table); each later entry upgrades the one
 # before it, inside one transaction.
+# postgres_store.SCHEMA holds the same tables in PostgreSQL's types: the dialects differ on purpose.
 MIGRATIONS: dict[int, str] = {
     1: """
 CREATE TABLE IF NOT EXISTS terminals (

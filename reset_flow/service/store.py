@@ -61,6 +61,8 @@ class ReservationRecord:
     used_at: datetime | None = None
 
 
+# An authorisation repeats its reservation's terminal, time and issuer-reset fields because it is
+# a row of its own (a reservation may have a few): alike, not the same record.
 @dataclass(frozen=True, slots=True)
 class AuthorisationRecord:
     id: str

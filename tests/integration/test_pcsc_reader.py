@@ -24,7 +24,7 @@ from readers.errors import CardRemoved, NoCard, NoReader
 from readers.jpki import CardKind, CertificateKind, JpkiSession, PinKind
 from readers.pcsc import PcscReader
 from readers.pin import Pin
-from readers.reader import CARD_INSERTED, CARD_REMOVED
+from readers.reader import CARD_INSERTED, CARD_REMOVED, Reader
 from readers.recorder import RecordingReader
 from readers.recording import ApduLine, EventLine, load_recording, parse_recording
 from readers.spec import open_reader
@@ -180,6 +180,15 @@ async def _until(condition, timeout: float = 10) -> None:
     await asyncio.wait_for(poll(), timeout)
 
 
+async def card_kind(reader: Reader) -> CardKind:
+    """What the card on ``reader`` is, in one card session of its own."""
+    await reader.connect()
+    try:
+        return (await JpkiSession.on(reader).detect()).kind
+    finally:
+        await reader.disconnect()
+
+
 async def test_an_unknown_reader_name_lists_the_connected_ones(vpcd_card: VpcdCard) -> None:
     with pytest.raises(NoReader) as raised:
         await PcscReader("Sony RC-S300").connect()
@@ -190,13 +199,7 @@ async def test_discovery_lists_the_virtual_reader_and_its_spec_opens_it(vpcd_car
     choices = {choice.spec: choice for choice in discover()}
     virtual = choices[f"pcsc:{READER}"]
     assert (virtual.kind, virtual.available, virtual.card_present) == ("pcsc", True, True)
-    reader = open_reader(virtual.spec)
-    await reader.connect()
-    try:
-        info = await JpkiSession.on(reader).detect()
-    finally:
-        await reader.disconnect()
-    assert info.kind is CardKind.MY_NUMBER_CARD
+    assert await card_kind(open_reader(virtual.spec)) is CardKind.MY_NUMBER_CARD
 
 
 def test_status_command_reads_the_card_through_pcscd(vpcd_card: VpcdCard, client_env: dict[str, str]) -> None:
@@ -220,11 +223,6 @@ async def test_a_card_answering_6f00_after_power_up_is_read_after_one_retry(vpcd
     await reader.disconnect()  # powered off: the next connect powers it up again
     vpcd_card.card.profile = replace(get_profile("adult"), not_ready_after_power_up=True)
     vpcd_card.commands.clear()
-    await reader.connect()
-    try:
-        info = await JpkiSession.on(reader).detect()
-    finally:
-        await reader.disconnect()
-    assert info.kind is CardKind.MY_NUMBER_CARD
+    assert await card_kind(reader) is CardKind.MY_NUMBER_CARD
     assert vpcd_card.commands[0].startswith("00 A4 04 0C 0A D3 92 F0")
     assert vpcd_card.commands[1] == vpcd_card.commands[0]  # the first SELECT once more, after 6F 00

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "web"
 
 
+# Started or skipped, as conftest.py's pcscd: each helper says in its own error why it cannot run.
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     browser = Chromium(tmp_path_factory.mktemp("chromium-profile"))

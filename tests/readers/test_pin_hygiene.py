@@ -11,8 +11,9 @@ from readers.errors import JpkiResetError, ReplayMismatch
 from readers.jpki import JpkiSession, PinKind
 from readers.pin import Pin
 from readers.replay import ReplayReader
-from readers.training_card.pki import training_pki
+from readers.training_card.issuer import TrainingIssuer
 from readers.training_card.profiles import AUTH_PIN, JUKI_PIN, KENMEN_PIN, SIGN_PIN
+from readers.training_card.reset_protocol import TrainingResetAuthority
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER_AUTH = "8642"
@@ -54,7 +55,8 @@ async def test_marker_pins_stay_out_of_logs_exceptions_and_recordings(
         sign_pin=Pin(MARKER_SIGN),
         wrong_pin=Pin(MARKER_AUTH),
         new_pin=Pin(MARKER_NEW),
-        reset_master_key=training_pki().reset_master_key,
+        issuer_commands=TrainingIssuer,
+        reset_authority=TrainingResetAuthority(),
     )
     for name in CONVERSATIONS:
         out = tmp_path / f"{name}.jsonl"

@@ -172,6 +172,8 @@ async def reserve(
     flow = Step1(reader, service, clock)
     await flow.start()
     await flow.choose_pin(reset)
+    if reset is PinKind.SIGN:
+        await flow.answer_signing_questions(details_changed=False, loss_reported=False)
     await flow.confirm_identity()
     state = await flow.enter_pin(PROOF_PIN[reset])
     assert isinstance(state, ReservationMade), state

@@ -43,6 +43,8 @@ async def test_both_steps_under_every_reading(
     one = Step1(reader, service, clock)
     await one.start()
     await one.choose_pin(reset)
+    if reset is PinKind.SIGN:
+        await one.answer_signing_questions(details_changed=False, loss_reported=False)
     await one.confirm_identity()
     assert isinstance(await one.enter_pin(PROOF_PIN[reset]), ReservationMade)
     two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
@@ -76,6 +78,7 @@ async def test_step1_goes_on_without_a_verify_when_the_card_holds_the_pin_verifi
     flow = Step1(reader, service, clock)
     await flow.start()
     await flow.choose_pin(PinKind.SIGN)
+    await flow.answer_signing_questions(details_changed=False, loss_reported=False)
     state = await flow.confirm_identity()  # not stopped by "tries unknown": the PIN is verified
     assert isinstance(state, ReservationMade), state
     assert not any(is_verify_with_pin(c) for c in reader.sent)
@@ -88,6 +91,7 @@ async def test_step2_uses_the_last_try_only_after_the_confirmation_event(
     one = Step1(reader, service, clock)
     await one.start()
     await one.choose_pin(PinKind.SIGN)
+    await one.answer_signing_questions(details_changed=False, loss_reported=False)
     await one.confirm_identity()
     await one.enter_pin(PROOF_PIN[PinKind.SIGN])
     reader.card.pins[EF_AUTH_PIN].tries_left = 1  # two wrong tries elsewhere since step 1

@@ -87,6 +87,7 @@ async def test_marker_pins_go_nowhere_but_the_card(tmp_path: Path, caplog: pytes
             first = Step1(reader, service, clock)
             await first.start()
             await first.choose_pin(PinKind.SIGN)
+            await first.answer_signing_questions(details_changed=False, loss_reported=False)
             await first.confirm_identity()
             states.append(await first.enter_pin(Pin("1234")))
             two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)

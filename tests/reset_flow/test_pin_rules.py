@@ -19,7 +19,10 @@ P = PinProblem
         ("A" * 16 + "1", (P.TOO_LONG,)),
         ("abc123", (P.LOWER_CASE,)),
         ("ABC-123", (P.BAD_CHARACTER,)),
-        ("ＡＢＣ１２３", (P.BAD_CHARACTER, P.NO_LETTER, P.NO_DIGIT)),  # full-width is not A-Z 0-9
+        ("ＡＢＣ１２３", ()),  # full-width (a Japanese input method) is judged in half width
+        ("ａｂｃ１２３", (P.LOWER_CASE,)),  # says what is wrong: not "no letter, no digit"
+        ("ＡＢＣ－１２３", (P.BAD_CHARACTER,)),
+        ("ABC①23", (P.BAD_CHARACTER,)),  # a circled digit is not a digit the resident typed
         ("ABCDEF", (P.NO_DIGIT,)),
         ("123456", (P.NO_LETTER,)),
         ("", (P.EMPTY,)),
@@ -39,7 +42,10 @@ def test_signing_pin_format(text: str, problems: tuple[PinProblem, ...]) -> None
         ("123", (P.NOT_FOUR_DIGITS,)),
         ("12345", (P.NOT_FOUR_DIGITS,)),
         ("12a4", (P.NOT_FOUR_DIGITS, P.BAD_CHARACTER)),
-        ("１２３４", (P.NOT_FOUR_DIGITS, P.BAD_CHARACTER)),  # full-width digits are not accepted
+        ("１２３４", ()),  # full-width digits are the same digits
+        ("０１２３", ()),
+        ("１２３", (P.NOT_FOUR_DIGITS,)),
+        ("①２３４", (P.NOT_FOUR_DIGITS, P.BAD_CHARACTER)),
         ("", (P.EMPTY,)),
     ],
 )
@@ -58,6 +64,12 @@ def test_signing_pin_is_upper_cased_as_typed_and_digits_are_left_alone() -> None
     assert as_typed(PinKind.SIGN, "train1234") == "TRAIN1234"
     assert pin_problems(PinKind.SIGN, as_typed(PinKind.SIGN, "train1234")) == ()
     assert as_typed(PinKind.AUTH, "0123") == "0123"
+
+
+def test_full_width_input_is_kept_in_half_width() -> None:
+    assert as_typed(PinKind.SIGN, "ｔｒａｉｎ１２３４") == "TRAIN1234"
+    assert as_typed(PinKind.AUTH, "１２３４") == "1234"
+    assert as_typed(PinKind.AUTH, "１２a４") == "12a4"  # only the width changes
 
 
 def test_each_reset_is_proven_by_the_other_pin() -> None:

@@ -104,6 +104,7 @@ async def test_the_ceremony_then_step_1_and_step_2_to_the_issuer_boundary(
     step1 = steps(reader, tmp_path, clock, Step1)
     await step1.start()
     await step1.choose_pin(PinKind.SIGN)
+    await step1.answer_signing_questions(details_changed=False, loss_reported=False)
     await step1.confirm_identity()
     reserved = await step1.enter_pin(Pin(AUTH_PIN))
     assert isinstance(reserved, ReservationMade), reserved

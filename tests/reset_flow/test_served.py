@@ -21,7 +21,7 @@ from reset_flow.states import NeedPin, NoReservation, ResetDone
 from reset_flow.step2 import Step2
 from reset_flow.training_proof import TrainingProver
 from tests.reset_flow.conftest import NEW_PIN, OPEN_MORNING, PROOF_PIN, WatchedReader, reserve
-from tests.reset_flow.served import TOKEN, Served, serve
+from tests.reset_flow.served import TOKEN, Served, completion_burst, remote, serve
 from tests.reset_flow.test_step2 import card_accepts
 
 pytestmark = pytest.mark.integration
@@ -33,10 +33,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
     server = serve(tmp_path / "reservations.sqlite3", training_at=OPEN_MORNING)
     yield server
     server.stop()
-
-
-def remote(server: Served, **kwargs) -> ReservationClient:  # type: ignore[no-untyped-def]
-    return ReservationClient.remote(server.url, TOKEN, **kwargs)
 
 
 @pytest.mark.parametrize(("profile", "reset"), [("sign-blocked", SIGN), ("auth-blocked", AUTH)])
@@ -66,24 +62,7 @@ async def test_fifty_concurrent_completions_one_wins(served: Served) -> None:
         proof = prover.proof(ProofPurpose.AUTHORISATION, SIGN, nonce)
         granted = await service.authorise(made.id, proof, b"\x07" * 8, idempotency_key="auth-key-1")
 
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=0)
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=served.url, headers=headers, limits=limits, timeout=60) as http:
-        start = asyncio.Event()
-
-        async def complete(n: int) -> httpx.Response:
-            await start.wait()
-            return await http.post(
-                f"/v1/reservations/{made.id}/completion",
-                json={"authorisation_id": granted.id},
-                headers={"Idempotency-Key": f"completion-{n:04d}"},
-            )
-
-        tasks = [asyncio.create_task(complete(n)) for n in range(50)]
-        await asyncio.sleep(0)
-        start.set()
-        answers = await asyncio.gather(*tasks)
-        audit = (await http.get("/v1/audit", params={"reservation_id": made.id})).json()["entries"]
+    answers, audit = await completion_burst([served], made.id, granted.id, 50)
 
     statuses = sorted(a.status_code for a in answers)
     assert statuses == [200] + [409] * 49

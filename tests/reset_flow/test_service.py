@@ -127,6 +127,9 @@ async def test_reservation_for_each_pin(service: ReservationClient, clock: Fixed
     [
         ("expired", SIGN, 403, "certificate-expired", "auth"),
         ("sign-revoked", AUTH, 403, "certificate-revoked", "sign"),
+        # A signing-PIN reset is proven with the auth key and the card never shows its signing
+        # certificate; the service finds it in the training issuer's records.
+        ("sign-revoked", SIGN, 403, "certificate-revoked", "sign"),
     ],
 )
 async def test_certificate_refusals(profile, reset, status, code, which, service: ReservationClient) -> None:  # type: ignore[no-untyped-def]

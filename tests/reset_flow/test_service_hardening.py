@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import AsyncIterator
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
@@ -263,19 +264,28 @@ async def test_a_revoked_terminal_is_refused(app: FastAPI, service: ReservationC
     assert (refusal.status, refusal.code) == (401, "terminal-revoked")
 
 
-async def test_terminals_read_their_own_audit_rows_and_an_admin_reads_all(
-    app: FastAPI, store: ReservationStore, clock: FixedClock
-) -> None:
+Terminals = tuple[ReservationClient, ReservationClient]
+
+
+@pytest.fixture
+async def two_terminals(app: FastAPI, store: ReservationStore, clock: FixedClock) -> AsyncIterator[Terminals]:
+    """This terminal's client and another terminal's (counter-2), on the same service."""
     store.ensure_terminal("counter-2", OTHER, clock.now())
-    store.ensure_terminal("auditor", ADMIN, clock.now(), Role.ADMIN)
-    prover = TrainingProver("adult")
     async with ReservationClient(client_of(app)) as one, ReservationClient(client_of(app, OTHER)) as two:
-        made = await reserve(one, prover, key="own-key-1")
-        await reserve(two, TrainingProver("one-try-left"), key="own-key-2")
-        mine = (await one.http.get("/v1/audit")).json()["entries"]
-        theirs = (await two.http.get("/v1/audit")).json()["entries"]
-        assert [e["reservation_id"] for e in mine] == [made.id]
-        assert made.id not in [e["reservation_id"] for e in theirs] and len(theirs) == 1
+        yield one, two
+
+
+async def test_terminals_read_their_own_audit_rows_and_an_admin_reads_all(
+    app: FastAPI, store: ReservationStore, clock: FixedClock, two_terminals: Terminals
+) -> None:
+    store.ensure_terminal("auditor", ADMIN, clock.now(), Role.ADMIN)
+    one, two = two_terminals
+    made = await reserve(one, TrainingProver("adult"), key="own-key-1")
+    await reserve(two, TrainingProver("one-try-left"), key="own-key-2")
+    mine = (await one.http.get("/v1/audit")).json()["entries"]
+    theirs = (await two.http.get("/v1/audit")).json()["entries"]
+    assert [e["reservation_id"] for e in mine] == [made.id]
+    assert made.id not in [e["reservation_id"] for e in theirs] and len(theirs) == 1
     async with client_of(app, ADMIN) as auditor:
         everything = (await auditor.get("/v1/audit")).json()["entries"]
         assert {e["terminal_id"] for e in everything} == {mine[0]["terminal_id"], theirs[0]["terminal_id"]}
@@ -283,17 +293,13 @@ async def test_terminals_read_their_own_audit_rows_and_an_admin_reads_all(
         assert (no_proofs.status_code, no_proofs.json()["code"]) == (403, "terminal-role-needed")
 
 
-async def test_only_the_authorised_terminal_completes(
-    app: FastAPI, store: ReservationStore, clock: FixedClock
-) -> None:
-    store.ensure_terminal("counter-2", OTHER, clock.now())
-    prover = TrainingProver("adult")
-    async with ReservationClient(client_of(app)) as one, ReservationClient(client_of(app, OTHER)) as two:
-        made = await reserve(one, prover)
-        granted = await authorise(one, prover, made)
-        stranger = await refused(two.complete(made.id, granted.id, idempotency_key="done-by-two"))
-        assert (stranger.status, stranger.code) == (403, "other-terminal")
-        assert (await one.complete(made.id, granted.id, idempotency_key="done-by-one")).status == "used"
+async def test_only_the_authorised_terminal_completes(two_terminals: Terminals) -> None:
+    (one, two), prover = two_terminals, TrainingProver("adult")
+    made = await reserve(one, prover)
+    granted = await authorise(one, prover, made)
+    stranger = await refused(two.complete(made.id, granted.id, idempotency_key="done-by-two"))
+    assert (stranger.status, stranger.code) == (403, "other-terminal")
+    assert (await one.complete(made.id, granted.id, idempotency_key="done-by-one")).status == "used"
 
 
 async def test_one_cryptogram_per_authorisation_and_a_few_per_reservation(service: ReservationClient) -> None:
@@ -334,20 +340,18 @@ async def test_a_clock_that_went_back_is_not_trusted(service: ReservationClient,
 
 
 async def test_challenges_cost_no_write_and_another_terminals_nonce_is_not_spent(
-    app: FastAPI, store: ReservationStore, clock: FixedClock
+    store: ReservationStore, two_terminals: Terminals
 ) -> None:
-    store.ensure_terminal("counter-2", OTHER, clock.now())
-    prover = TrainingProver("adult")
-    async with ReservationClient(client_of(app)) as one, ReservationClient(client_of(app, OTHER)) as two:
-        for _ in range(20):
-            await one.new_challenge()
-        with store.reading() as tx:
-            assert tx.audit_entries() == []  # nothing was written for them
-        nonce = (await one.new_challenge()).nonce
-        proof = prover.proof(RESERVE, SIGN, nonce)
-        stolen = await refused(two.reserve(SIGN, proof, idempotency_key="stolen-key"))
-        assert (stolen.status, stolen.code) == (404, "challenge-unknown")
-        assert (await one.reserve(SIGN, proof, idempotency_key="own-key-1")).status == "active"
+    (one, two), prover = two_terminals, TrainingProver("adult")
+    for _ in range(20):
+        await one.new_challenge()
+    with store.reading() as tx:
+        assert tx.audit_entries() == []  # nothing was written for them
+    nonce = (await one.new_challenge()).nonce
+    proof = prover.proof(RESERVE, SIGN, nonce)
+    stolen = await refused(two.reserve(SIGN, proof, idempotency_key="stolen-key"))
+    assert (stolen.status, stolen.code) == (404, "challenge-unknown")
+    assert (await one.reserve(SIGN, proof, idempotency_key="own-key-1")).status == "active"
 
 
 async def test_pruning_keeps_what_still_matters(

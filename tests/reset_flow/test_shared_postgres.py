@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 
@@ -19,7 +18,7 @@ from reset_flow.proof import ProofPurpose
 from reset_flow.service.private_postgres import PrivatePostgres
 from reset_flow.training_proof import TrainingProver
 from tests.reset_flow.conftest import OPEN_MORNING
-from tests.reset_flow.served import TOKEN, Served, serve
+from tests.reset_flow.served import Served, completion_burst, remote, serve
 
 pytestmark = pytest.mark.integration
 SIGN, AUTH = PinKind.SIGN, PinKind.AUTH
@@ -40,10 +39,6 @@ def two_services(private_postgres: PrivatePostgres, tmp_path: Path) -> Iterator[
         server.stop()
 
 
-def remote(server: Served, **kwargs) -> ReservationClient:  # type: ignore[no-untyped-def]
-    return ReservationClient.remote(server.url, TOKEN, **kwargs)
-
-
 async def test_one_of_100_completions_across_two_processes_wins(two_services: tuple[Served, Served]) -> None:
     first, second = two_services
     prover = TrainingProver("adult")
@@ -57,28 +52,7 @@ async def test_one_of_100_completions_across_two_processes_wins(two_services: tu
         proof = prover.proof(ProofPurpose.AUTHORISATION, SIGN, nonce)
         granted = await service.authorise(made.id, proof, b"\x07" * 8, idempotency_key="shared-auth-1")
 
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=0)
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    clients = [
-        httpx.AsyncClient(base_url=s.url, headers=headers, limits=limits, timeout=60) for s in two_services
-    ]
-    start = asyncio.Event()
-
-    async def complete(n: int) -> httpx.Response:
-        await start.wait()
-        return await clients[n % 2].post(
-            f"/v1/reservations/{made.id}/completion",
-            json={"authorisation_id": granted.id},
-            headers={"Idempotency-Key": f"completion-{n:04d}"},
-        )
-
-    tasks = [asyncio.create_task(complete(n)) for n in range(100)]
-    await asyncio.sleep(0)
-    start.set()
-    answers = await asyncio.gather(*tasks)
-    audit = (await clients[0].get("/v1/audit", params={"reservation_id": made.id})).json()["entries"]
-    for client in clients:
-        await client.aclose()
+    answers, audit = await completion_burst(two_services, made.id, granted.id, 100)
 
     assert sorted(a.status_code for a in answers) == [200] + [409] * 99
     assert {a.json()["code"] for a in answers if a.status_code == 409} == {"reservation-already-used"}
@@ -95,6 +69,7 @@ async def test_sigkill_of_one_process_loses_nothing_and_the_other_keeps_serving(
     after_kill: list[str] = []
     killed = asyncio.Event()
 
+    # test_served.py's burst worker, with what the survivor acknowledges after the kill counted apart.
     async def worker(n: int, service: ReservationClient, on_victim: bool) -> None:
         prover, reset = provers[n % len(provers)], (SIGN, AUTH)[n % 2]
         for attempt in range(400):

@@ -7,15 +7,18 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from readers.card_identity import card_identity
 from readers.jpki import PinKind
 from readers.jpki_applet import EF_AUTH_PIN
 from readers.pin import Pin
 from readers.training_card.applet import TrainingCard
+from readers.training_card.pki import training_pki
 from reset_flow.client import ReservationClient
 from reset_flow.clock import JST, FixedClock
 from reset_flow.errors import FlowEventNotAllowed
 from reset_flow.pin_rules import PinProblem
 from reset_flow.states import (
+    AskSigningCertificate,
     CardRemoved,
     ChoosePin,
     ConfirmIdentity,
@@ -38,7 +41,13 @@ VERIFY = 0x20
 
 async def at_pin(flow: Step1, reset: PinKind = SIGN) -> NeedPin:
     assert isinstance(await flow.start(), ChoosePin)
-    assert await flow.choose_pin(reset) == ConfirmIdentity(reset)
+    if reset is SIGN:
+        assert await flow.choose_pin(reset) == AskSigningCertificate(reset)
+        assert await flow.answer_signing_questions(details_changed=False, loss_reported=False) == (
+            ConfirmIdentity(reset)
+        )
+    else:
+        assert await flow.choose_pin(reset) == ConfirmIdentity(reset)
     state = await flow.confirm_identity()
     assert isinstance(state, NeedPin)
     return state
@@ -50,6 +59,7 @@ async def test_signing_pin_reservation(service: ReservationClient, clock: FixedC
     chosen = await flow.start()
     assert isinstance(chosen, ChoosePin) and chosen.choices == (SIGN,)
     await flow.choose_pin(SIGN)
+    await flow.answer_signing_questions(details_changed=False, loss_reported=False)
     asked = await flow.confirm_identity()
     assert (asked.pin, asked.reset, asked.tries_left, asked.max_tries) == (AUTH, SIGN, 3, 3)
     made = await flow.enter_pin(Pin("1234"))
@@ -237,6 +247,54 @@ async def test_revoked_signing_certificate_found_by_the_service(service: Reserva
     state = await flow.enter_pin(Pin("TRAIN1234"))
     assert isinstance(state, GoToWindow)
     assert [r.code for r in state.reasons] == [ReasonCode.SIGN_CERTIFICATE_REVOKED]
+
+
+@pytest.mark.parametrize(
+    ("details_changed", "loss_reported", "codes"),
+    [
+        (True, False, [ReasonCode.DETAILS_CHANGED]),
+        (False, True, [ReasonCode.LOSS_REPORTED]),
+        (True, True, [ReasonCode.DETAILS_CHANGED, ReasonCode.LOSS_REPORTED]),
+    ],
+)
+async def test_a_yes_before_a_signing_pin_reset_sends_the_resident_to_the_window(
+    details_changed: bool, loss_reported: bool, codes: list[ReasonCode], service: ReservationClient, clock
+) -> None:  # type: ignore[no-untyped-def]
+    reader = WatchedReader("sign-revoked")  # moved: its signing certificate is on the CRL
+    flow = Step1(reader, service, clock)
+    await flow.start()
+    assert await flow.choose_pin(SIGN) == AskSigningCertificate(SIGN)
+    state = await flow.answer_signing_questions(details_changed=details_changed, loss_reported=loss_reported)
+    assert isinstance(state, GoToWindow) and [r.code for r in state.reasons] == codes
+    assert not any(is_verify_with_pin(c) for c in reader.sent)  # no PIN was asked, none sent
+    identity = card_identity(training_pki().cards["sign-revoked"].auth_certificate)
+    assert (await service.reservations_for(identity)).reservations == ()
+    with pytest.raises(FlowEventNotAllowed):
+        await flow.confirm_identity()
+
+
+async def test_the_service_refuses_a_signing_pin_reset_of_a_revoked_certificate(
+    service: ReservationClient, clock: FixedClock
+) -> None:
+    """Answered "no" (the resident forgot the move), the training card still never gets a
+    reservation: the service knows the signing certificate the training issuer gave it."""
+    flow = Step1(WatchedReader("sign-revoked"), service, clock)
+    await at_pin(flow, SIGN)
+    state = await flow.enter_pin(Pin("1234"))
+    assert isinstance(state, GoToWindow)
+    assert [r.code for r in state.reasons] == [ReasonCode.SIGN_CERTIFICATE_REVOKED]
+    identity = card_identity(training_pki().cards["sign-revoked"].auth_certificate)
+    assert (await service.reservations_for(identity)).reservations == ()
+
+
+async def test_an_authentication_pin_reset_asks_no_signing_questions(
+    service: ReservationClient, clock: FixedClock
+) -> None:
+    flow = Step1(WatchedReader("auth-blocked"), service, clock)
+    await flow.start()
+    assert await flow.choose_pin(AUTH) == ConfirmIdentity(AUTH)
+    with pytest.raises(FlowEventNotAllowed):
+        await flow.answer_signing_questions(details_changed=False, loss_reported=False)
 
 
 async def test_no_card_then_card(service: ReservationClient, clock: FixedClock) -> None:

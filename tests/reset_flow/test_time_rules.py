@@ -124,18 +124,24 @@ def test_clocks_refuse_naive_times() -> None:
 
 
 def test_certificate_standing_and_the_three_month_warning() -> None:
+    """Renewal from the day after the date three months before the expiry date (the date with no
+    twin in February takes February's last day), from midnight Japan time."""
     start, end = jst(0, 0, day=1) - timedelta(days=365), datetime(2027, 5, 31, 12, 0, tzinfo=JST)
-    assert renewal_from(end) == datetime(2027, 2, 28, 12, 0, tzinfo=JST)  # clamped to February's end
+    assert renewal_from(end) == datetime(2027, 3, 1, 0, 0, tzinfo=JST)  # 28 Feb is the day 3 months before
     assert (
-        certificate_standing(start, end, datetime(2027, 2, 28, 11, 59, 59, tzinfo=JST))
+        certificate_standing(start, end, datetime(2027, 2, 28, 23, 59, 59, tzinfo=JST))
         is CertificateStanding.VALID
     )
     assert (
-        certificate_standing(start, end, datetime(2027, 2, 28, 12, 0, tzinfo=JST))
+        certificate_standing(start, end, datetime(2027, 3, 1, 0, 0, tzinfo=JST))
         is CertificateStanding.RENEWAL_DUE
     )
     assert certificate_standing(start, end, end) is CertificateStanding.RENEWAL_DUE  # inclusive end
     assert certificate_standing(start, end, end + timedelta(seconds=1)) is CertificateStanding.EXPIRED
     assert certificate_standing(start, end, start - timedelta(seconds=1)) is CertificateStanding.NOT_YET_VALID
     january_end = datetime(2027, 1, 15, tzinfo=JST)
-    assert renewal_from(january_end) == datetime(2026, 10, 15, tzinfo=JST)  # across the year
+    assert renewal_from(january_end) == datetime(2026, 10, 16, tzinfo=JST)  # across the year
+    # The expiry date is Japan's: 2031-01-09 23:59:59 UTC is 2031-01-10 in Japan.
+    assert renewal_from(datetime(2031, 1, 9, 23, 59, 59, tzinfo=ZoneInfo("UTC"))) == datetime(
+        2030, 10, 11, tzinfo=JST
+    )

@@ -43,7 +43,7 @@ def window_codes(profile_triage) -> set[ReasonCode]:  # type: ignore[no-untyped-
         ("one-try-left", Verdict.KIOSK, (SIGN, AUTH), set()),
         ("sign-blocked", Verdict.KIOSK, (SIGN,), {R.SIGN_PIN_BLOCKED}),
         ("auth-blocked", Verdict.KIOSK, (AUTH,), {R.AUTH_PIN_BLOCKED}),
-        ("both-blocked", Verdict.WINDOW, (), {R.BOTH_PINS_BLOCKED}),
+        ("both-blocked", Verdict.WINDOW, (), {R.BOTH_PINS_BLOCKED, R.FACE_AUTHENTICATION_POSSIBLE}),
         ("under-15", Verdict.WINDOW, (), {R.NO_SIGN_CERTIFICATE}),
         ("face-auth", Verdict.WINDOW, (), {R.FACE_AUTHENTICATION_CARD, R.NO_SIGN_CERTIFICATE}),
         ("expired", Verdict.WINDOW, (), {R.AUTH_CERTIFICATE_EXPIRED}),
@@ -91,6 +91,23 @@ async def test_window_only_pins_blocked_do_not_close_the_kiosk_path() -> None:
     assert result.verdict is Verdict.KIOSK
     juki = [r for r in result.reasons if r.code is R.JUKI_PIN_BLOCKED]
     assert juki and juki[0].pins == (PinKind.JUKI,) and juki[0].window
+
+
+async def test_a_card_whose_pins_answer_blocked_may_be_a_face_authentication_card() -> None:
+    """The guidebooks: a face-authentication card's PINs are locked. Such a card answers "blocked"
+    for the user-authentication PIN, and has no signing certificate or a blocked signing PIN; the
+    verdict stays the window, and the possibility is said as one."""
+    no_sign = _with_pin(await report_of("under-15"), AUTH, PinStatus(0, 3))
+    both = await report_of("both-blocked")
+    for report in (no_sign, both):
+        result = triage(report, NOW)
+        assert result.verdict is Verdict.WINDOW
+        assert R.FACE_AUTHENTICATION_POSSIBLE in window_codes(result)
+        assert R.FACE_AUTHENTICATION_CARD not in window_codes(result)  # not said as a finding
+    for profile in ("auth-blocked", "under-15", "face-auth"):  # one PIN open, or PINs not set
+        assert R.FACE_AUTHENTICATION_POSSIBLE not in {
+            r.code for r in triage(await report_of(profile), NOW).reasons
+        }
 
 
 async def test_unknown_tries_rule_out_what_that_pin_would_prove() -> None:

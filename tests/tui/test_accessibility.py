@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOTH_STEPS = (
     ("down", "enter"),
     ("enter",),
+    ("n", "n"),  # the signing certificate's questions: no change, no loss reported
     ("enter",),
     (*"1234", "enter"),
     ("enter",),
@@ -58,7 +59,7 @@ async def test_every_control_on_every_screen_has_its_own_help(tmp_path: Path) ->
             gaps += help_gaps(app)
         assert isinstance(app.screen, NewPinScreen)
         await press(pilot, "f1")
-        assert shows(app, "The new signing PIN: 6 to 16 capital letters and digits")
+        assert shows(app, "The new signing PIN: 6 to 16 half-width capital letters")
     assert gaps == []
 
 

@@ -31,6 +31,14 @@ def test_demo_takes_a_recording_and_a_speed_and_keeps_a_language_given_before_it
     )
 
 
+@pytest.mark.parametrize("command", [["status"], ["serve"], ["trust", "list"]])
+def test_a_config_file_given_before_or_after_the_command_is_the_one_used(command: list[str]) -> None:
+    parse = build_parser().parse_args
+    assert parse(["--config", "before.toml", *command]).config.name == "before.toml"
+    assert parse([*command, "--config", "after.toml"]).config.name == "after.toml"
+    assert parse(command).config is None  # the config directory's file
+
+
 def test_at_without_a_zone_is_japan_time_and_shows_as_a_training_clock() -> None:
     wizard = build_wizard("training:adult", None, "2026-04-01T22:00")
     assert wizard.training_at is not None and wizard.training_at.utcoffset().total_seconds() == 9 * 3600

@@ -55,19 +55,19 @@ async def test_space_pauses_n_steps_and_the_screen_says_demo(tmp_path: Path) -> 
         player = app.demo
         assert player is not None
         await settle(pilot)
-        assert shows(app, "デモ 1/7")
+        assert shows(app, "デモ 1/8")
         await pilot.press("space")
         await settle(pilot)
-        assert shows(app, "デモ一時停止中 1/7")
+        assert shows(app, "デモ一時停止中 1/8")
         await pilot.press("n")  # one step, still paused
         await until(lambda: player.at == 1)
         await settle(pilot)
-        assert shows(app, "デモ一時停止中 2/7")
+        assert shows(app, "デモ一時停止中 2/8")
         await pilot.press("enter", "x")  # a viewer's keys do not steer the wizard
         await settle(pilot)
         assert player.at == 1 and type(app.screen).__name__ == "StartScreen"
         await pilot.press("space")  # resume: the waiting step plays at once, then the next waits
         await until(lambda: player.at == 2)
         await settle(pilot)
-        assert shows(app, "デモ 3/7") and not shows(app, "一時停止中")
+        assert shows(app, "デモ 3/8") and not shows(app, "一時停止中")
         assert type(app.screen).__name__ == "TriageScreen"  # the card was read, the verdict is up

@@ -20,7 +20,8 @@ from tui.screens.start import StartScreen
 from tui.screens.triage import TriageScreen
 
 AT = "2026-04-01T10:00:00+09:00"
-TO_PROOF_PIN = (["down", "enter"], ["enter"], ["enter"])  # step 1, signing PIN: up to the auth PIN
+# step 1, signing PIN: up to the auth PIN (no change, no loss reported)
+TO_PROOF_PIN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"])
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 
 
@@ -164,4 +165,4 @@ async def test_triage_sends_a_card_with_both_pins_blocked_to_the_window(tmp_path
         assert isinstance(app.screen, TriageScreen)
         assert shows(app, "市区町村の窓口へ")
         assert shows(app, "両方の暗証番号がロックされています")
-        assert shows(app, "代理人の場合は、住民の方に郵送される照会書も必要です")
+        assert shows(app, "任意代理人の場合は、先に申請するとご本人あてに照会書（回答書）が郵送され")

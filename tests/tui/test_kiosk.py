@@ -23,6 +23,8 @@ SIGN_RESET = {
 }
 
 
+# The tests open alike (a kiosk, a reservation, the app at 80x24, Enter) and then part: each spells
+# its opening out, so that it reads on its own as a resident's session (test_kiosk_clearing.py too).
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_the_whole_step_2_by_keys_resets_the_signing_pin(tmp_path: Path, lang: str) -> None:
     kiosk = Kiosk(tmp_path, lang=lang)

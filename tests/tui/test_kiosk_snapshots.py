@@ -126,7 +126,7 @@ LANGS = ("ja", "en")
 def test_kiosk_screen(
     snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
 ) -> None:
-    shot = SCREENS[screen]
+    shot = SCREENS[screen]  # test_snapshots.py's shape, with the kiosk's app and themes
     kiosk = Kiosk(tmp_path, lang=lang, theme=theme, at=shot.at)
     if shot.card is not None:
         kiosk.reader = shot.card()  # type: ignore[assignment]

@@ -50,7 +50,7 @@ async def test_marker_pins_stay_off_the_screen_logs_recording_and_state(
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for keys in (("down", "enter"), ("enter",), ("enter",)):
+        for keys in (("down", "enter"), ("enter",), ("n", "n"), ("enter",)):
             await step(*keys)
         await step(*MARK_WRONG)  # typed, not yet sent: masked
         await step("enter")  # wrong: the card counted a try
@@ -72,7 +72,7 @@ async def test_marker_pins_stay_off_the_screen_logs_recording_and_state(
 async def test_the_pin_field_is_empty_once_the_pin_was_sent(tmp_path: Path) -> None:
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, ("down", "enter"), ("enter",), ("enter",))
+        await walk(pilot, ("down", "enter"), ("enter",), ("n", "n"), ("enter",))
         await press(pilot, *MARK_WRONG)
         assert "****" in screen_text(app)
         await press(pilot, "enter")

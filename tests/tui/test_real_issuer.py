@@ -22,7 +22,7 @@ from tui.commands.trust import ceremony
 
 AT = datetime.fromisoformat("2026-04-01T10:00:00+09:00")
 SPEC = "pcsc:Counter Reader 00 00"
-STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"])
+STEP1_SIGN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"], [*"1234", "enter"])
 TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
 
 

@@ -19,7 +19,8 @@ from tui.themes import DEFAULT_THEME, HIGH_CONTRAST_THEME
 
 AT = "2026-04-01T10:00:00+09:00"  # a training clock inside the kiosk hours
 Navigate = Callable[[Pilot], Awaitable[None]]
-STEP1 = (("down", "enter"), ("enter",), ("enter",))  # start -> triage -> photo ID -> proof PIN
+# start -> triage -> the signing certificate's questions -> photo ID -> proof PIN
+STEP1 = (("down", "enter"), ("enter",), ("n", "n"), ("enter",))
 
 
 def keys(*groups: tuple[str, ...]) -> Navigate:
@@ -56,7 +57,8 @@ SCREENS: dict[str, Shot] = {
     "place-card-reading": Shot(_reading, card=GatedReader),
     "triage-kiosk": Shot(keys(("down", "enter"))),
     "triage-window": Shot(keys(("down", "enter")), reader="training:both-blocked"),
-    "photo-id": Shot(keys(*STEP1[:2])),
+    "signing-questions": Shot(keys(*STEP1[:2], ("n",))),
+    "photo-id": Shot(keys(*STEP1[:3])),
     "proof-pin-wrong": Shot(keys(*STEP1, (*"9999", "enter"), ("1", "2"))),
     "confirm-last-try": Shot(keys(*STEP1, (*"9999", "enter")), reader="training:one-try-left"),
     "reserved": Shot(keys(*STEP1, (*"1234", "enter"))),

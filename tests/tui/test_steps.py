@@ -20,7 +20,7 @@ from tui.screens.start import StartScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
 
-STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"])
+STEP1_SIGN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"], [*"1234", "enter"])
 TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
 
 
@@ -55,7 +55,7 @@ async def test_step_1_for_the_user_authentication_pin_asks_for_the_signing_pin(t
     app = make_app("training:adult", at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await walk(pilot, ["down", "down", "enter"], ["enter"], ["enter"])
-        assert shows(app, "The signing PIN: 6 to 16 characters")
+        assert shows(app, "The signing PIN: 6 to 16 half-width characters")
         assert shows(app, "5 of 5 tries left")
         assert shows(app, "Letters are turned into capitals as they are typed")
         await press(pilot, *"train1234", "enter")
@@ -115,3 +115,30 @@ async def test_the_training_clock_is_on_a_banner_only_when_set(tmp_path: Path, a
         await press(pilot, "down", "down", "down", "enter")  # step 2 asks the service for its time
         assert shows(app, "TRAINING CLOCK: set to 2026-04-01 10:00 Japan time by --at") is (at is not None)
         assert shows(app, "TRAINING CLOCK") is (at is not None)
+
+
+@pytest.mark.parametrize(
+    ("task", "typed", "reserved"),
+    [
+        (["down", "enter"], "１２３４", "署名用電子証明書のパスワードの初期化を予約しました"),
+        (
+            ["down", "down", "enter"],
+            "ｔｒａｉｎ１２３４",
+            "利用者証明用電子証明書の暗証番号の初期化を予約しました",
+        ),
+    ],
+)
+async def test_full_width_input_from_a_japanese_input_method_is_taken_as_half_width(
+    tmp_path: Path, task: list[str], typed: str, reserved: str
+) -> None:
+    app = make_app("training:adult", lang="ja", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, task, ["enter"])
+        if task == ["down", "enter"]:
+            await press(pilot, "n", "n")  # the signing certificate's questions
+        await press(pilot, "enter")
+        assert shows(app, "半角")  # the rule text says half-width, as the guidebooks do
+        await press(pilot, *typed)
+        assert shows(app, "形式は正しいです。")
+        await press(pilot, "enter")
+        assert shows(app, reserved)

@@ -17,7 +17,16 @@ async def test_every_screen_of_a_training_card_says_training(tmp_path: Path) -> 
     seen = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for keys in ([], ["enter"], ["escape"], ["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"]):
+        for keys in (
+            [],
+            ["enter"],
+            ["escape"],
+            ["down", "enter"],
+            ["enter"],
+            ["n", "n"],
+            ["enter"],
+            [*"1234", "enter"],
+        ):
             await press(pilot, *keys)
             seen.append((type(app.screen).__name__, first_line(app)))
     assert len({name for name, _ in seen}) >= 5  # start, card check, triage, photo ID, PIN, result

@@ -19,7 +19,8 @@ from tui.screens.still_there import StillThereScreen
 from tui.widgets.pin_input import PinInput
 
 AT = "2026-04-01T10:00:00+09:00"
-TO_PROOF_PIN = (("down", "enter"), ("enter",), ("enter",))  # step 1, signing PIN: the auth PIN asked
+# step 1, signing PIN: the auth PIN asked (no change, no loss reported)
+TO_PROOF_PIN = (("down", "enter"), ("enter",), ("n", "n"), ("enter",))
 
 
 def staff_app(tmp_path: Path, clock: HandClock) -> ResetApp:

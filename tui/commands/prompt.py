@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 from readers.pin import Pin, PinKind
+from reset_flow.pin_rules import half_width
 
 
 def ask_pin(prompt: str) -> Pin:
@@ -13,7 +14,7 @@ def ask_pin(prompt: str) -> Pin:
     import getpass
 
     text = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().strip()
-    return Pin(text.upper())
+    return Pin(half_width(text).upper())
 
 
 def last_try_prompt() -> Callable[[PinKind], bool] | None:

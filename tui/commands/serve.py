@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tui.commands.options import config_option
+
 
 def add(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="run the reservation service on uvicorn")
+    # The calls below look alike only as argparse calls do: each option has its own default, its
+    # own metavar and its help in place, which a table of options would scatter.
     serve.add_argument("--host", default="127.0.0.1")
     # Checked by the service (one line, exit 2), not by argparse: its message spans lines.
     serve.add_argument("--port", default="8765")
@@ -58,7 +62,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="the trust store (default: the config)",
     )
-    serve.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
+    config_option(serve)
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )

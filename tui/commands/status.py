@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from readers.pin import PinKind
 from readers.spec import DEFAULT_SPEC
+from tui.commands.options import config_option
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
 
@@ -19,7 +19,7 @@ def add(sub: argparse._SubParsersAction) -> None:
         "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
     )
     status.add_argument("--json", action="store_true", help="print one JSON object")
-    status.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
+    config_option(status)
     status.add_argument(
         "--ask-sign-pin",
         action="store_true",

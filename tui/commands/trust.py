@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.commands.options import config_option
 from tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     crl.add_argument("file", type=Path, help="the CRL (PEM or DER)")
     for parser in actions.choices.values():
         parser.add_argument("--store", type=Path, default=argparse.SUPPRESS, help="the trust store folder")
-        parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
+        config_option(parser)
 
 
 def ask_operator(prompt: str) -> str:

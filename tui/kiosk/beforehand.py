@@ -25,5 +25,7 @@ async def reserve_beforehand(
     flow = Step1(EmulatedReader(profile), service, clock, revocation=training_trust().revocation_of)
     await flow.start()
     await flow.choose_pin(reset)
+    if reset is PinKind.SIGN:
+        await flow.answer_signing_questions(details_changed=False, loss_reported=False)
     await flow.confirm_identity()
     return await flow.enter_pin(Pin(_PROOF[reset]))

@@ -119,6 +119,9 @@ class KioskNewPinScreen(KioskScreen, NewPinScreen):
 
     NAME: ClassVar[str] = "kiosk.new"
 
+    # The staff body's layout (the ids NewPinScreen's checks fill) with the kiosk's own words,
+    # help keys and a fixed rules line; written out, so each screen's wording and style can change
+    # without the other's.
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
         yield Say("kiosk.new.rules", classes="asked", format=Term(f"kiosk.format.{self.reset.value}"))

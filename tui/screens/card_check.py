@@ -31,7 +31,8 @@ class CardCheckScreen(CardScreen):
     ]
 
     def body(self) -> Iterable[Widget]:
-        # The verdict first: it is what the counter acts on; the findings follow.
+        # The verdict first: it is what the counter acts on; the findings follow. The same ids as
+        # the triage screen's, each filled by its own screen's words.
         yield Say(id="progress")
         yield Say(id="verdict", classes="verdict")
         yield Say(id="reasons")

@@ -12,11 +12,13 @@ def next_screen(state: st.FlowState) -> WizardScreen | None:
     from tui.screens.photo_id import PhotoIdScreen
     from tui.screens.proof_pin import ProofPinScreen
     from tui.screens.results import ReservationScreen, ResetResultScreen
+    from tui.screens.signing_questions import SigningQuestionsScreen
     from tui.screens.triage import ChooseReservationScreen, TriageScreen
 
     screens: dict[type[st.FlowState], type[WizardScreen]] = {
         st.ChoosePin: TriageScreen,
         st.ChooseReservation: ChooseReservationScreen,
+        st.AskSigningCertificate: SigningQuestionsScreen,
         st.ConfirmIdentity: PhotoIdScreen,
         st.NeedPin: ProofPinScreen,
         st.PinWasWrong: ProofPinScreen,

@@ -72,7 +72,8 @@ class TriageScreen(FlowScreen):
                 self.set_instruction("triage.instruction.window")
         kept = notes_of(state)
         if kept:
-            notes.show("triage.notes", notes=reason_terms(kept))
+            # Worded for the reset ahead only when there is one (the window ends it here).
+            notes.show("triage.notes", notes=reason_terms(kept, self.reset if self.possible else None))
         self.refresh_bindings()
 
     def forward(self) -> None:

@@ -1,5 +1,6 @@
-"""What an issuer's PIN reset needs, as interfaces: the flows and the service meet the training
-issuer (``readers.training_card``) only through these, given to them by whoever builds them.
+"""What an issuer's PIN reset needs, as interfaces: the flows, the service and the recorded card
+conversations meet the training issuer (``readers.training_card``) only through these, given to
+them by whoever builds them. They live at the bottom layer so that all three can see them.
 
 On a real card the final command needs keys only the issuer (J-LIS) holds: the terminal then has
 no ``IssuerCommands`` for the card and the service no ``ResetAuthority`` for its issuer, and step 2
@@ -32,8 +33,15 @@ IssuerCommandsFor = Callable[[CardConnection], IssuerCommands]
 
 
 class ResetAuthority(Protocol):
-    """The service's half: the issuer's answer to a card's challenge."""
+    """The service's half: the issuer's answer to a card's challenge, and its record of what it
+    issued to the card."""
 
     def cryptogram(self, card_identity: bytes, card_challenge: bytes, pin: PinKind) -> bytes:
         """What the card must be shown to reset ``pin``."""
+        ...
+
+    def sign_certificate(self, card_identity: bytes) -> bytes | None:
+        """The signing certificate (DER) the issuer issued to this card, None if it issued none.
+        A signing-PIN reset is proven with the other key, so the card never shows this
+        certificate; the issuer's record lets the service refuse one revoked since (a move)."""
         ...
