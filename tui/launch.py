@@ -9,6 +9,7 @@ from pathlib import Path
 from readers.errors import ReaderSpecInvalid
 from reset_flow.config import Config, load_config
 from tui.app import ResetApp
+from tui.terminal import require_terminal
 from tui.wizard import Wizard
 
 
@@ -85,7 +86,9 @@ def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, C
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    return build_app(args).run() or 0
+    app = build_app(args)  # the options are checked first: their errors say more
+    require_terminal()
+    return app.run() or 0
 
 
 def build_demo(recording_path: str, folder: Path, *, lang: str | None = None, speed: float = 1.0) -> ResetApp:
@@ -115,4 +118,6 @@ def run_demo(args: argparse.Namespace) -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="jpki-reset-demo-") as folder:
-        return build_demo(args.recording, Path(folder), lang=args.lang, speed=args.speed).run() or 0
+        app = build_demo(args.recording, Path(folder), lang=args.lang, speed=args.speed)
+        require_terminal()
+        return app.run() or 0
