@@ -1,0 +1,38 @@
+"""The dead ends and wrong steps a counter clerk met in the first-use walkthrough, each driven by
+the keys that showed it, in both languages where words are involved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from readers.jpki import PinKind
+from tests.tui.driving import make_app, press, screen_text, walk
+from tui.app import ResetApp
+from tui.screens.proof_pin import ProofPinScreen
+
+AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
+STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"], ["enter"])
+STEP1_AUTH = (["down", "down", "enter"], ["enter"], ["enter"], [*"train1234", "enter"], ["enter"])
+STEP2 = (["end", "enter"], ["enter"])
+
+
+def options_shown(app: ResetApp) -> list[str]:
+    """The lines of the screen's option list, as drawn (without the focus bar)."""
+    listing = app.screen.query_one(OptionList)
+    lines = screen_text(app).splitlines()[listing.region.y : listing.region.bottom]
+    return [line.strip(" █▌▊▎") for line in lines if line.strip(" █▌▊▎")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_which_reservation_lists_both_pins_and_answers_keys(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, *STEP1_SIGN, *STEP1_AUTH, *STEP2)
+        # Listed at once (no F2 or resize needed), in the screen's language.
+        assert options_shown(app) == [app.t("pin.label.sign"), app.t("pin.label.auth")]
+        await press(pilot, "down", "enter")  # the user-authentication PIN: proven with the signing PIN
+        assert isinstance(app.screen, ProofPinScreen)
+        assert app.screen.pin is PinKind.SIGN
