@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import OptionList
 
 from readers.jpki import PinKind
-from tests.tui.driving import make_app, press, screen_text, walk
+from tests.tui.driving import make_app, press, screen_text, shows, walk
 from tui.app import ResetApp
 from tui.screens.proof_pin import ProofPinScreen
 
@@ -36,3 +36,16 @@ async def test_which_reservation_lists_both_pins_and_answers_keys(tmp_path: Path
         await press(pilot, "down", "enter")  # the user-authentication PIN: proven with the signing PIN
         assert isinstance(app.screen, ProofPinScreen)
         assert app.screen.pin is PinKind.SIGN
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "The recording file is missing"), ("ja", "記録ファイルがありません")]
+)
+async def test_a_recording_gone_from_its_place_is_named_as_missing(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """A recording chosen from the list and deleted since: not 'not in the expected format'."""
+    app = make_app(f"replay:{tmp_path / 'gone.jsonl'}", lang=lang, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["enter"])  # card check
+        assert shows(app, said)
