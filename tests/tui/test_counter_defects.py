@@ -49,3 +49,26 @@ async def test_a_recording_gone_from_its_place_is_named_as_missing(
     async with app.run_test(size=(80, 24)) as pilot:
         await walk(pilot, ["enter"])  # card check
         assert shows(app, said)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        (
+            "en",
+            "signing PIN was reset with it at 2026-04-01 10:0",
+            "Do step 1 first",
+        ),
+        ("ja", "この予約で日本時間 2026-04-01 10:0", "先に手順1を行ってください"),
+    ],
+)
+async def test_a_used_reservation_is_explained_as_used(
+    tmp_path: Path, lang: str, said: str, not_said: str
+) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, *STEP1_SIGN, *STEP2, [*"1234", "enter"], [*"new2pin", "tab", *"new2pin", "enter"])
+        await walk(pilot, ["enter"], *STEP2)  # step 2 again on the same card
+        assert shows(app, app.t("state.reservation-used.title"))
+        assert shows(app, said)
+        assert not shows(app, not_said)
