@@ -72,3 +72,16 @@ async def test_a_used_reservation_is_explained_as_used(
         assert shows(app, app.t("state.reservation-used.title"))
         assert shows(app, said)
         assert not shows(app, not_said)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_step_2_names_the_pin_it_resets_before_the_proof_pin(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, *STEP1_SIGN, *STEP1_AUTH, *STEP2, ["enter"])  # the signing PIN's reservation
+        resets = app.t("proof.resets.step2", reset=app.t("pin.label.sign"), pin=app.t("pin.label.auth"))
+        assert isinstance(app.screen, ProofPinScreen) and shows(app, resets)
+        await walk(pilot, [*"1234", "enter"], [*"new2pin", "tab", *"new2pin", "enter"], ["enter"], *STEP2)
+        # The second step 2 on this card takes the other reservation, and says so before the PIN.
+        resets = app.t("proof.resets.step2", reset=app.t("pin.label.auth"), pin=app.t("pin.label.sign"))
+        assert isinstance(app.screen, ProofPinScreen) and shows(app, resets)
