@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import OptionList
 
 from readers.jpki import PinKind
-from tests.tui.driving import make_app, press, screen_text, shows, walk
+from tests.tui.driving import make_app, press, screen_text, settle, shows, walk
 from tui.app import ResetApp
 from tui.screens.proof_pin import ProofPinScreen
 
@@ -85,3 +85,36 @@ async def test_step_2_names_the_pin_it_resets_before_the_proof_pin(tmp_path: Pat
         # The second step 2 on this card takes the other reservation, and says so before the PIN.
         resets = app.t("proof.resets.step2", reset=app.t("pin.label.auth"), pin=app.t("pin.label.sign"))
         assert isinstance(app.screen, ProofPinScreen) and shows(app, resets)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_closed_hours_say_the_reservation_ends_before_the_opening(tmp_path: Path, lang: str) -> None:
+    """Reserved at 06:00, valid until 06:00 tomorrow: at 23:30 the kiosks open only at 06:30."""
+    first = make_app("training:adult", lang=lang, at="2026-04-01T06:00:00+09:00", data_dir=tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, *STEP1_SIGN)
+    app = make_app("training:adult", lang=lang, at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["end", "enter"])
+        assert shows(app, app.t("window.ends_first", deadline="2026-04-02 06:00"))
+
+
+async def test_closed_hours_say_until_when_a_reservation_holds(tmp_path: Path) -> None:
+    first = make_app("training:adult", at="2026-04-01T22:00:00+09:00", data_dir=tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, *STEP1_SIGN)
+    app = make_app("training:adult", at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["end", "enter"])
+        assert shows(app, "This card's reservation holds until 2026-04-02 22:00 Japan time.")
+
+
+async def test_the_closed_screen_opens_itself_at_0630(tmp_path: Path) -> None:
+    app = make_app("training:adult", at="2026-04-02T06:29:59+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["end", "enter"])
+        assert shows(app, "CLOSED")
+        await pilot.pause(2.5)  # the training clock runs on past 06:30; no key is pressed
+        await settle(pilot)
+        assert shows(app, "OPEN: the service's time is 2026-04-02 06:30")
+        assert shows(app, "Enter continues to the card")
