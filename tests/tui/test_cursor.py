@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.geometry import Offset
 from textual.widgets import Input, OptionList
 
@@ -14,6 +15,16 @@ from tests.tui.driving import make_app, press, record_terminal_cursor, screen_te
 from tui.app import ResetApp
 
 AT = "2026-04-01T10:00:00+09:00"
+
+
+def from_cell(line: str, cell: int) -> str:
+    """The text of ``line`` from terminal column ``cell`` on (wide characters take two cells)."""
+    width = 0
+    for index, char in enumerate(line):
+        if width >= cell:
+            return line[index:]
+        width += cell_len(char)
+    return ""
 
 
 def cursor_problem(app: ResetApp, written: list[Offset]) -> str | None:
@@ -29,18 +40,19 @@ def cursor_problem(app: ResetApp, written: list[Offset]) -> str | None:
         option = focused.highlighted_option
         prompt = str(option.prompt) if option is not None else ""
         first_line = prompt.split("\n")[0][:10]
-        return None if line[cursor.x :].startswith(first_line) else f"{here}: not on {prompt!r}"
+        return None if from_cell(line, cursor.x).startswith(first_line) else f"{here}: not on {prompt!r}"
     if isinstance(focused, Input):
         shown = "*" * len(focused.value) if focused.password else focused.value
         start = cursor.x - focused.cursor_position
         if not focused.content_region.contains_point(cursor):
             return f"{here}: outside the entry"
-        return None if line[start : start + len(shown)] == shown else f"{here}: not at the caret"
+        at_caret = from_cell(line, start)[: len(shown)] == shown
+        return None if at_caret else f"{here}: not at the caret"
     if focused is not None:  # a scrolled text (help, a report): its first cell, where it starts
         start = focused.content_region.offset
         return None if cursor == start else f"{here}: not at the start of {focused!r}"
     title = str(app.screen.query_one("#title").render()).strip()
-    return None if line[cursor.x :].startswith(title[:6]) else f"{here}: not on the title {title!r}"
+    return None if from_cell(line, cursor.x).startswith(title[:6]) else f"{here}: not on the title {title!r}"
 
 
 # Every screen of both steps and the card check, by keys, with the keys that move inside them.
