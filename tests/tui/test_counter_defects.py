@@ -118,3 +118,44 @@ async def test_the_closed_screen_opens_itself_at_0630(tmp_path: Path) -> None:
         await settle(pilot)
         assert shows(app, "OPEN: the service's time is 2026-04-02 06:30")
         assert shows(app, "Enter continues to the card")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_a_seventeenth_character_is_kept_and_called_too_long(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["down", "down", "enter"], ["enter"], ["enter"])  # proof: the signing PIN
+        await press(pilot, *"ABCDEFGH123456789")
+        assert shows(app, "*" * 17)
+        assert shows(app, app.t("pin.problem.too-long"))
+        assert not shows(app, app.t("pin.format_ok"))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ProofPinScreen) and shows(app, app.t("pin.not_sent", problems=""))
+        assert app.screen.state.tries_left == 5  # nothing was sent: no try spent
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_the_four_digit_entry_tells_its_own_rule(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["down", "enter"], ["enter"], ["enter"])  # proof: the user-authentication PIN
+        await press(pilot, "1", "a")
+        assert shows(app, app.t("pin.problem.bad-character.digits"))
+        assert not shows(app, app.t("pin.problem.bad-character"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_a_blocked_pin_screen_shows_no_tries_and_takes_no_typing(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:one-try-left", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["down", "enter"], ["enter"], ["enter"], [*"9999", "enter"], ["y"])
+        blocked = app.t("state.pin-blocked.title", pin=app.t("pin.label.auth"))
+        assert shows(app, blocked)
+        label = app.t("pin.label.auth")
+        asked = app.t("proof.asked", pin=label, format=app.t("pin.format.auth"), left=1, max=3)
+        assert not shows(app, asked)  # the tries it had before are no longer shown
+        assert not shows(app, app.t("proof.last_try_warning", pin=label))
+        await press(pilot, *"1234")
+        assert not shows(app, "*") and not shows(app, app.t("pin.format_ok"))
+        await press(pilot, "enter")  # the one thing left: back to the start
+        assert type(app.screen).__name__ == "StartScreen"

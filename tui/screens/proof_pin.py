@@ -34,11 +34,11 @@ class ProofPinScreen(FlowScreen):
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
         yield Say(id="resets", classes="verdict")
-        yield Say(id="asked", classes="asked")
-        yield Say(id="last-try", classes="warning")
-        yield Say(id="upper")
+        yield Say(id="asked", classes="asked pin-words")
+        yield Say(id="last-try", classes="warning pin-words")
+        yield Say(id="upper", classes="pin-words")
         yield PinInput(self.pin, id="pin", help_key=f"help.proof.{self.pin.value}")
-        yield Say(id="feedback")
+        yield Say(id="feedback", classes="pin-words")
 
     def on_mount(self) -> None:
         assert self.state is not None
@@ -88,7 +88,7 @@ class ProofPinScreen(FlowScreen):
         problems = pin_problems(self.pin, event.value) if event.value else ()
         feedback = self.query_one("#feedback", Say)
         if problems:
-            feedback.show("pin.problems", problems=problem_terms(problems))
+            feedback.show("pin.problems", problems=problem_terms(problems, self.pin))
         elif event.value:
             feedback.show("pin.format_ok")
         else:
@@ -105,7 +105,7 @@ class ProofPinScreen(FlowScreen):
         problems = pin_problems(self.pin, field.value)
         if problems:
             # Nothing goes to the card until the entry can be this PIN: no try is spent on a typo.
-            self.query_one("#feedback", Say).show("pin.not_sent", problems=problem_terms(problems))
+            self.query_one("#feedback", Say).show("pin.not_sent", problems=problem_terms(problems, self.pin))
             return
         try:
             pin = Pin(field.value)
