@@ -159,3 +159,20 @@ async def test_a_blocked_pin_screen_shows_no_tries_and_takes_no_typing(tmp_path:
         assert not shows(app, "*") and not shows(app, app.t("pin.format_ok"))
         await press(pilot, "enter")  # the one thing left: back to the start
         assert type(app.screen).__name__ == "StartScreen"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_dialogs_fit_a_60_column_terminal(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await walk(pilot, ["f1"])
+        boxes = [app.screen.query_one("#help-box").region]
+        help_end = app.t("help.keys").split()[-1]  # the last words of the help, scrolled to
+        await walk(pilot, ["end"])
+        assert shows(app, help_end)
+        await walk(pilot, ["escape"], ["down", "enter"], ["enter"], ["enter"], [*"12", "escape"])
+        boxes.append(app.screen.query_one("#confirm-box").region)
+        assert shows(app, app.t("confirm.stop_task.text"))  # all of it, wrapped inside the box
+        assert shows(app, "Ctrl+Q" + app.t("key.quit"))
+    for box in boxes:
+        assert box.x >= 0 and box.right <= 60 and box.bottom <= 20, box
