@@ -176,3 +176,23 @@ async def test_dialogs_fit_a_60_column_terminal(tmp_path: Path, lang: str) -> No
         assert shows(app, "Ctrl+Q" + app.t("key.quit"))
     for box in boxes:
         assert box.x >= 0 and box.right <= 60 and box.bottom <= 20, box
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_the_chosen_reader_is_said_in_words(tmp_path: Path, lang: str) -> None:
+    app = make_app(None, lang=lang, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["down", "enter"])  # the second reader of the list, then focus on the tasks
+        chosen = app.t("reader.training", profile=app.t(f"profile.{app.wizard.reader_spec.split(':')[1]}"))
+        assert shows(app, app.t("start.reader_chosen", reader=chosen))
+        await walk(pilot, ["f2"])  # and in the other language after a switch
+        chosen = app.t("reader.training", profile=app.t(f"profile.{app.wizard.reader_spec.split(':')[1]}"))
+        assert shows(app, app.t("start.reader_chosen", reader=chosen))
+
+
+async def test_a_reader_given_on_the_command_line_is_said_in_words(tmp_path: Path) -> None:
+    app = make_app("training:one-try-left", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot)
+        assert shows(app, "Reader: " + app.t("reader.training", profile=app.t("profile.one-try-left")))
+        assert not shows(app, "training:one-try-left")
