@@ -196,3 +196,12 @@ async def test_a_reader_given_on_the_command_line_is_said_in_words(tmp_path: Pat
         await walk(pilot)
         assert shows(app, "Reader: " + app.t("reader.training", profile=app.t("profile.one-try-left")))
         assert not shows(app, "training:one-try-left")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_closed_hours_say_a_card_on_the_reader_has_no_reservation(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", lang=lang, at="2026-04-01T05:00:00+09:00", data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk(pilot, ["end", "enter"])
+        assert shows(app, app.t("state.no-reservation.title"))
+        assert not shows(app, app.t("window.card_hint"))  # the card is there: it was read

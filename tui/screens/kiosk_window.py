@@ -16,6 +16,7 @@ from reset_flow import states as st
 from reset_flow.errors import ServiceError
 from tui.jst import jst
 from tui.screens.base import WizardScreen
+from tui.states import explain_state
 from tui.widgets.say import Say
 
 
@@ -47,7 +48,7 @@ class KioskWindowScreen(WizardScreen):
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
         yield Say(id="window-state", classes="verdict")
-        yield Say(id="this-card", classes="warning")
+        yield Say(id="this-card")
         yield Say("window.hours", id="hours")
 
     def on_mount(self) -> None:
@@ -105,7 +106,9 @@ class KioskWindowScreen(WizardScreen):
     def _look_up_card(self) -> None:
         """Read the card on the reader (no PIN) and find its reservation: if it ends before the
         kiosks open, staff must know tonight, not at the kiosk tomorrow."""
-        self.query_one("#this-card", Say).show("window.card_hint")
+        hint = self.query_one("#this-card", Say)
+        hint.show("window.card_hint")
+        hint.set_class(False, "warning")
         self.run_worker(self._card_lookup(), group="card-lookup", exclusive=True, exit_on_error=False)
 
     async def _card_lookup(self) -> None:
@@ -122,14 +125,18 @@ class KioskWindowScreen(WizardScreen):
 
     def on_card_looked_up(self, message: CardLookedUp) -> None:
         state, line = message.state, self.query_one("#this-card", Say)
-        if not isinstance(state, st.KioskClosed) or self.open:
-            return  # no reservation found, or no card: step 2 at opening tells which
-        if state.deadline is None:
+        if self.open:
             return
-        if state.deadline <= state.next_opening:
-            line.show("window.ends_first", deadline=jst(state.deadline))
-        else:
-            line.show("window.holds_until", deadline=jst(state.deadline))
+        if isinstance(state, st.KioskClosed) and state.deadline is not None:
+            ends_first = state.deadline <= state.next_opening
+            key = "window.ends_first" if ends_first else "window.holds_until"
+            line.show(key, deadline=jst(state.deadline))
+            line.set_class(ends_first, "warning")
+        elif isinstance(state, st.NoReservation | st.ReservationExpired | st.ReservationUsed):
+            said = explain_state(state)  # the card was read: what step 2 would say, said now
+            line.show(said.title, **said.values)
+            line.set_class(True, "warning")
+        # else no card was read (none on the reader, or no answer): the hint stays
 
     def card_event(self, event: str) -> None:
         if event == CARD_INSERTED and self.open is False:
