@@ -1,4 +1,4 @@
-"""``jpki-reset serve``: the reservation service on uvicorn, for several laptops at once; and the
+"""``jpki-reset serve``: the reservation service over HTTP, for several laptops at once; and the
 administration that goes with it (``--init``, ``--new-terminal``, ``--revoke-terminal``).
 
 Every bad option or unusable database ends in one line and a documented exit code: 2 for an
@@ -12,8 +12,6 @@ import socket
 import ssl
 import sys
 from pathlib import Path
-
-import uvicorn
 
 from readers.jpki import PinKind
 from reset_flow.clock import Clock, SystemClock, TrainingClock, parse_moment
@@ -89,7 +87,7 @@ def open_store(db: str | None, *, create: bool) -> ReservationStore:
 
 
 def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> socket.socket:
-    """The bound socket uvicorn will serve on; a bind failure is ``CannotListen`` (exit 5)."""
+    """The bound socket the service will serve on; a bind failure is ``CannotListen`` (exit 5)."""
     try:
         port = int(port_text)
     except ValueError:
@@ -113,7 +111,7 @@ def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> 
 
 
 def tls_files(args: argparse.Namespace) -> dict[str, str]:
-    """uvicorn's TLS settings, checked here so a bad file is one line, not a traceback."""
+    """The HTTP server's TLS settings, checked here so a bad file is one line, not a traceback."""
     if not args.tls_cert and not args.tls_key:
         return {}
     if not (args.tls_cert and args.tls_key):
@@ -164,21 +162,16 @@ async def run_serve(args: argparse.Namespace) -> int:
             )
         scheme = "https" if tls else "http"
         print(f"jpki-reset serve: {scheme}://{args.host}:{args.port}/", file=sys.stderr)
-        from reset_flow.service.app import build_app
+        from reset_flow.service.http_server import serve_http
 
-        config = uvicorn.Config(
-            build_app(settings, store),
+        return await serve_http(
+            settings,
+            store,
+            listener,
             log_level=args.log_level,
-            access_log=False,
             forwarded_allow_ips=args.forwarded_allow_ips,
-            **tls,  # type: ignore[arg-type]
+            tls=tls,
         )
-        server = uvicorn.Server(config)
-        try:
-            await server.serve(sockets=[listener])
-        except SystemExit:  # uvicorn's own startup failures end in sys.exit: ours is code 5
-            return 5
-        return 0 if server.started else 5
     finally:
         store.close()
 

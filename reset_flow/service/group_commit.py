@@ -33,12 +33,14 @@ class GroupCommit:
         connection: Callable[[], sqlite3.Connection],
         before_commit: Callable[[], None],
         after_failure: Callable[[], None],
+        after_commit: Callable[[int], None] = lambda writers: None,
     ) -> None:
         """``connection``: the writer connection (one, shared); ``before_commit``: a last check
         that may raise to roll the whole batch back (the file is still the one opened);
-        ``after_failure``: drop the writer connection, so that the next batch opens a fresh one."""
+        ``after_failure``: drop the writer connection, so that the next batch opens a fresh one;
+        ``after_commit``: told how many writers a commit carried (the background checkpoints)."""
         self._connection, self._before_commit = connection, before_commit
-        self._after_failure = after_failure
+        self._after_failure, self._after_commit = after_failure, after_commit
         self._turn = threading.Lock()  # one writer's work at a time
         self._count = threading.Lock()
         self._wanting = 0  # writers inside transaction(), holding or waiting for the turn
@@ -93,6 +95,8 @@ class GroupCommit:
                 self._connection().execute("COMMIT")
             except BaseException as error:
                 batch.error = error
+            else:
+                self._after_commit(batch.members)
         if batch.error is not None:
             with suppress(sqlite3.Error):
                 if self._connection().in_transaction:

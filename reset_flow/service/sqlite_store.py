@@ -35,6 +35,7 @@ from reset_flow.service.store import (
     StorageUnavailable,
     token_sha256,
 )
+from reset_flow.service.wal_checkpoints import BackgroundCheckpoints
 
 BUSY_TIMEOUT_MS = 30_000  # a burst of writers queues on the lock instead of failing
 
@@ -141,7 +142,10 @@ class SqliteStore:
         self.path = Path(path)
         self._local = threading.local()
         self._writer_db: sqlite3.Connection | None = None
-        self._group = GroupCommit(self._writer_connection, self._check_file, self._drop_writer)
+        self.checkpoints = BackgroundCheckpoints(self._open)
+        self._group = GroupCommit(
+            self._writer_connection, self._check_file, self._drop_writer, self.checkpoints.wrote
+        )
         self._opened: list[sqlite3.Connection] = []  # every connection, for close()
         self._problem: str | None = None
         try:
@@ -271,6 +275,8 @@ class SqliteStore:
     def _writer_connection(self) -> sqlite3.Connection:
         if self._writer_db is None:
             self._writer_db = self._open()
+            # Its commits never checkpoint: the background checkpoints do, off the requests' path.
+            self._writer_db.execute("PRAGMA wal_autocheckpoint=0")
         return self._writer_db
 
     def _drop_writer(self) -> None:
@@ -349,6 +355,7 @@ class SqliteStore:
 
     def close(self) -> None:
         """Close every connection (a thread that comes back opens a new one)."""
+        self.checkpoints.stop()
         opened, self._opened = self._opened, []
         for connection in opened:
             with suppress(sqlite3.Error):

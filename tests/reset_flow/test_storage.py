@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from reset_flow.embedded import DATABASE_NAME, embedded_app
 from reset_flow.service.postgres_store import PostgresStore
 from reset_flow.service.private_postgres import PrivatePostgres
 from reset_flow.service.sqlite_store import MIGRATIONS, SqliteStore
-from reset_flow.service.store import SCHEMA_VERSION, StorageUnavailable, token_sha256
+from reset_flow.service.store import SCHEMA_VERSION, AuditEntry, StorageUnavailable, token_sha256
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 
@@ -130,3 +131,34 @@ def test_a_postgresql_database_made_read_only_is_unavailable_then_back(
             continue
     assert store.probe().value == "ok" and store.state().value == "ok"
     store.close()
+
+
+def test_commits_leave_the_checkpoint_to_a_thread_of_its_own(tmp_path: Path) -> None:
+    """A commit that takes SQLite's log past its 1000 pages does not copy them into the database
+    file itself (the request that made it would wait for that); the background checkpoint does,
+    and the log then starts over instead of growing."""
+    path = tmp_path / "service.sqlite3"
+    store = SqliteStore(path, create=True)
+    store.checkpoints.every = 1_000_000  # no background checkpoint due yet
+    before = path.stat().st_size
+    with store.transaction() as tx:  # about 6 MB of audit rows: some 1500 pages of log
+        for n in range(5000):
+            tx.audit(AuditEntry(NOW, None, "bulk", "ok", card_identity=f"{n:04d}" * 256))
+    assert path.stat().st_size == before  # committed to the log, not copied by the commit
+    store.checkpoints.every = 1
+    with store.transaction() as tx:
+        tx.audit(AuditEntry(NOW, None, "one-more", "ok"))
+    for _ in range(200):
+        if store.checkpoints.done:
+            break
+        time.sleep(0.05)
+    assert store.checkpoints.done >= 1
+    assert path.stat().st_size > before + 4_000_000  # the log's pages are in the database file
+    log = Path(f"{path}-wal").stat().st_size
+    with store.transaction() as tx:
+        tx.audit(AuditEntry(NOW, None, "after", "ok"))
+    assert Path(f"{path}-wal").stat().st_size == log  # written at the log's start again
+    store.close()
+    with sqlite3.connect(path) as db:
+        actions = dict(db.execute("SELECT action, count(*) FROM audit GROUP BY action").fetchall())
+    assert actions == {"bulk": 5000, "one-more": 1, "after": 1}
