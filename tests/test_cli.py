@@ -20,11 +20,12 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_status_prints_tries_and_certificates(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["status", "--reader", "training:one-try-left"]) == 0
+    assert main(["status", "--lang", "en", "--reader", "training:one-try-left"]) == 0
     out = capsys.readouterr().out
-    assert "user-authentication PIN    1 of 3 tries left" in out
-    assert "signing PIN                5 of 5 tries left" in out
-    assert "authentication             valid 2026-01-10 to 2031-01-09" in out
+    assert "  User-authentication PIN              1 of 3 tries left" in out
+    assert "  Signing PIN                          5 of 5 tries left" in out
+    # The certificate ends 2031-01-09 15:00 UTC, which is 2031-01-10 in Japan, as the screens say.
+    assert "  User-authentication certificate      valid 2026-01-10 to 2031-01-10 (Japan time)" in out
 
 
 def test_status_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,14 +55,14 @@ def test_status_reads_the_signing_certificate_only_with_its_pin() -> None:
 
 
 def test_a_wrong_signing_pin_is_exit_4_with_one_line_after_the_whole_report() -> None:
-    done = run("status", "--ask-sign-pin", stdin="WRONG9876\n")
+    done = run("status", "--lang", "en", "--ask-sign-pin", stdin="WRONG9876\n")
     assert done.returncode == 4
     assert done.stderr.strip() == "jpki-reset: wrong-pin: wrong signing PIN: 4 tries left"
     assert "WRONG9876" not in done.stderr + done.stdout
-    assert "signing PIN                4 of 5 tries left" in done.stdout
+    assert "  Signing PIN                          4 of 5 tries left" in done.stdout
     assert (
-        "resident-registry PIN" in done.stdout
-        and "Signing PIN given: the signing PIN was wrong" in done.stdout
+        "Resident-registry PIN" in done.stdout
+        and "Signing PIN given: it was wrong: 4 tries left" in done.stdout
     )
 
 
@@ -90,7 +91,13 @@ def test_a_removed_card_is_exit_3(tmp_path: Path) -> None:
 
 
 def test_status_replays_a_recorded_card_check() -> None:
-    done = run("status", "--reader", f"replay:{ROOT / 'recordings' / 'card-check-both-blocked.jsonl'}")
+    done = run(
+        "status",
+        "--lang",
+        "en",
+        "--reader",
+        f"replay:{ROOT / 'recordings' / 'card-check-both-blocked.jsonl'}",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("BLOCKED (0 tries left)") == 2
 
@@ -102,7 +109,7 @@ def test_record_writes_a_replayable_file(tmp_path: Path) -> None:
     recording = load_recording(out)
     assert recording.header.conversation == "card-check"
     assert "sign PIN: 0 of 5" in recording.header.outcome
-    again = run("status", "--reader", f"replay:{out}")
+    again = run("status", "--lang", "en", "--reader", f"replay:{out}")
     assert again.returncode == 0 and "BLOCKED" in again.stdout
 
 

@@ -7,8 +7,8 @@ from reset_flow import states as st
 from reset_flow.triage import WINDOW_ONLY_PINS, Reason
 from tui import i18n
 from tui.errors import Explanation, explain
+from tui.i18n.terms import Term, Terms
 from tui.jst import jst
-from tui.widgets.say import Term, Terms
 
 
 def reason_terms(reasons: tuple[Reason, ...], reset: PinKind | None = None) -> Terms:

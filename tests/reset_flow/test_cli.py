@@ -41,10 +41,12 @@ def test_status_json_carries_the_triage(
 
 
 def test_status_text_says_the_verdict_and_the_revocation_with_the_signing_pin() -> None:
-    done = cli("status", "--reader", "training:sign-revoked", "--ask-sign-pin", stdin="TRAIN1234\n")
+    done = cli(
+        "status", "--lang", "en", "--reader", "training:sign-revoked", "--ask-sign-pin", stdin="TRAIN1234\n"
+    )
     assert done.returncode == 0, done.stderr
-    assert "Verdict: go to the municipal window" in done.stdout
-    assert "signing certificate revoked" in done.stdout
+    assert "VERDICT: go to the municipal window" in done.stdout
+    assert "- the signing certificate is revoked" in done.stdout
 
 
 def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) -> None:
@@ -164,10 +166,13 @@ def test_status_says_in_words_that_a_certificate_does_not_decode(tmp_path: Path)
     assert mutated != recording
     replay = tmp_path / "malformed-issuer.jsonl"
     replay.write_text(mutated)
-    text = cli("status", "--reader", f"replay:{replay}")
+    text = cli("status", "--lang", "en", "--reader", f"replay:{replay}")
     assert text.returncode == 0, text.stderr
     assert "Traceback" not in text.stderr
-    assert "Verdict: go to the municipal window" in text.stdout
-    assert "user-authentication certificate unreadable (it does not decode)" in text.stdout
+    assert "VERDICT: go to the municipal window" in text.stdout
+    assert (
+        "- the user-authentication certificate on the card cannot be read (its data does not decode)"
+        in text.stdout
+    )
     data = cli("status", "--reader", f"replay:{replay}", "--json")
     assert "auth-certificate-malformed" in [r["code"] for r in json.loads(data.stdout)["triage"]["reasons"]]

@@ -10,3 +10,10 @@ def config_option(parser: argparse.ArgumentParser) -> None:
     """``--config FILE`` after the command's name. It has no default (SUPPRESS), so that a
     ``--config`` given before the command's name stands when this one is not given."""
     parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="the config file")
+
+
+def lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang ja|en`` after the command's name, as before it (default: the locale, as the TUI)."""
+    parser.add_argument(
+        "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language (default: locale)"
+    )

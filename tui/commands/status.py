@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+import unicodedata
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from readers.pin import PinKind
+from readers.card_check import SignPinOutcome
 from readers.spec import DEFAULT_SPEC
-from tui.commands.options import config_option
+from reset_flow.triage import Verdict
+from tui.card_words import certificate_notes, certificate_state, pin_state, verdict_line
+from tui.commands.options import config_option, lang_option
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
+from tui.i18n import default_language, has
+from tui.i18n.terms import Term, Translate, translator
+from tui.jst import jst
+from tui.states import reason_terms
+
+if TYPE_CHECKING:
+    from readers.card_check import CardReport, SignPinCheck
+    from reset_flow.triage import IssuerCheck, RevocationCheck, Triage
 
 
 def add(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +32,7 @@ def add(sub: argparse._SubParsersAction) -> None:
     )
     status.add_argument("--json", action="store_true", help="print one JSON object")
     config_option(status)
+    lang_option(status)
     status.add_argument(
         "--ask-sign-pin",
         action="store_true",
@@ -28,6 +41,8 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     from readers.card_check import check_card, report_json
     from readers.connection import CardConnection
     from readers.spec import open_reader
@@ -39,16 +54,23 @@ async def run(args: argparse.Namespace) -> int:
         report = await check_card(CardConnection(reader), sign_pin, confirm_last_try=last_try_prompt())
     finally:
         await reader.disconnect()
-    data = report_json(report)
-    extend = _triage_extension(args)
-    if extend is not None:
-        data["triage"] = extend(report)
+    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
+    checks = _trust_checks(args)
     if args.json:
         import json
 
+        from reset_flow.triage import triage_json
+
+        data = report_json(report)
+        data["triage"] = triage_json(report, now, *checks)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(status_text(data, reader.info.name))
+        from reset_flow.triage import triage
+
+        lang = args.lang or default_language()
+        t = translator(lang)
+        words = _reader_words(t, lang, args.reader, reader.info.name)
+        print(status_text(t, report, triage(report, now, *checks), words, now))
     refusal = report.sign_pin.error if report.sign_pin else None
     if refusal is not None:  # the whole report is out; the signing PIN's refusal sets the exit
         print(f"jpki-reset: {refusal.code}: {refusal.message}", file=sys.stderr)
@@ -56,13 +78,10 @@ async def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, object]] | None:
-    """The reset rules' verdict at this moment, by what this terminal trusts: the training CAs for
-    a training card or a recording (or in training mode), else the trust store's issuers."""
-    from datetime import UTC, datetime
-
+def _trust_checks(args: argparse.Namespace) -> tuple[RevocationCheck, IssuerCheck]:
+    """What this terminal trusts: the training CAs for a training card or a recording (or in
+    training mode), else the trust store's issuers."""
     from reset_flow.config import load_config
-    from reset_flow.triage import triage_json
     from reset_flow.trust_setup import open_trust_store, terminal_trust
 
     config = load_config(getattr(args, "config", None))
@@ -70,46 +89,70 @@ def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, 
     training = training or args.reader.startswith(("training:", "replay:"))
     store = open_trust_store(args.trust_store or config.trust_store_folder)
     trust = terminal_trust(store, training=training)
-    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
-    return lambda report: triage_json(report, now, trust.revocation_of, trust.trusts_issuer_of)  # type: ignore[arg-type]
+    return trust.revocation_of, trust.trusts_issuer_of  # type: ignore[return-value]
 
 
-def status_text(data: dict, reader_name: str) -> str:
-    card = data["card"]
-    lines = [f"Reader: {reader_name}", f"Card:   {card['kind']} (token {card['token']})"]
-    if card.get("face_authentication"):
-        lines.append("        face-authentication card: no PINs are set")
-    lines.append("PINs:")
-    for kind, pin in data["pins"].items():
-        if not pin["set"]:
-            state = "not set"
-        elif pin.get("verified") and pin["tries_left"] is None:
-            state = "verified in this session (the card gives no count)"
-        elif pin["tries_left"] is None:
-            state = "tries unknown"
-        elif pin["blocked"]:
-            state = "BLOCKED (0 tries left)"
-        else:
-            state = f"{pin['tries_left']} of {pin['max_tries']} tries left"
-        lines.append(f"  {PinKind(kind).label:<26} {state}")
-    lines.append("Certificates:")
-    for kind, cert in data["certificates"].items():
-        label = "authentication" if kind == "auth" else "signing"
-        if not cert["present"]:
-            state = "none on this card"
-        elif cert["not_after"] is None:
-            state = "present (dates need the signing PIN)"
-        else:
-            state = f"valid {cert['not_before'][:10]} to {cert['not_after'][:10]}"
-        lines.append(f"  {label:<26} {state}")
-    sign_pin = data.get("sign_pin")
-    if sign_pin:
-        lines.append(f"Signing PIN given: {sign_pin['reason']}")
-    for warning in data.get("warnings", []):
-        lines.append(f"Note: {warning}")
-    triage = data.get("triage")
-    if triage:
-        lines.append(f"Verdict: {triage.get('summary', triage.get('verdict'))}")
-        for reason in triage.get("reasons", []):
-            lines.append(f"  - {reason.get('text', reason.get('code'))}")
+def _reader_words(t: Translate, lang: str, spec: str, name: str) -> str:
+    """A training card by its profile in words, as the start screen says it; others by name."""
+    kind, _, profile = spec.partition(":")
+    if kind == "training" and has(lang, f"profile.{profile or 'adult'}"):
+        return t(
+            "reader.note",
+            reader=t("reader.training", profile=Term(f"profile.{profile or 'adult'}")),
+            note=spec,
+        )
+    return name
+
+
+def status_text(t: Translate, report: CardReport, verdict: Triage, reader_name: str, now: datetime) -> str:
+    """The card check in the screens' words (the same catalog), every moment in Japan time."""
+    rows: list[tuple[str, str]] = [(t("check.card"), t(f"card.kind.{report.info.kind.value}"))]
+    if report.face_authentication:
+        rows.append(("", t("card.face_auth")))
+    rows.append((t("check.pins"), ""))
+    rows += [("  " + t(f"pin.short.{pin.value}"), pin_state(t, state)) for pin, state in report.pins.items()]
+    rows.append((t("check.certificates"), ""))
+    notes = certificate_notes(verdict)
+    for cert, summary in report.certificates.items():
+        rows.append(
+            ("  " + t(f"cert.name.{cert.value}"), certificate_state(t, summary, notes.get(cert.value)))
+        )
+    lines = [t("status.reader", reader=reader_name), t("status.read_at", now=jst(now)), ""]
+    lines += _columns(rows)
+    if report.sign_pin is not None:
+        outcome = report.sign_pin
+        left = getattr(outcome.error, "tries_left", "?")
+        lines.append(t("status.sign_pin", outcome=t(f"status.sign_pin.{_outcome_key(outcome)}", left=left)))
+    lines += [t("status.warning", warning=warning) for warning in report.warnings]
+    key, values = verdict_line(verdict)
+    if verdict.verdict is Verdict.ISSUER_NOT_TRUSTED:
+        values["reader"] = reader_name  # the command to run names this reader
+    lines += ["", t(key, **values)]
+    window = tuple(r for r in verdict.reasons if r.window)
+    others = tuple(r for r in verdict.reasons if not r.window)
+    if window:
+        lines.append(t("triage.reasons", reasons=reason_terms(window)))
+    if others:
+        lines.append(t("triage.notes", notes=reason_terms(others)))
     return "\n".join(lines)
+
+
+def _outcome_key(check: SignPinCheck) -> str:
+    if check.outcome is SignPinOutcome.BLOCKED and check.sent:
+        return "blocked-now"  # wrong at its last try
+    return check.outcome.value
+
+
+def _columns(rows: list[tuple[str, str]]) -> list[str]:
+    """Label and value columns, aligned by display width (a Japanese character takes two)."""
+    width = max(_cells(label) for label, _ in rows) + 2
+    lines = []
+    for label, value in rows:
+        first, *more = value.split("\n") if value else [""]
+        lines.append((label + " " * (width - _cells(label)) + first).rstrip())
+        lines += [" " * width + line for line in more]
+    return lines
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -5,23 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.i18n.terms import Inline, Term, Terms
 
-class Term(str):
-    """A value that is itself a catalog key, translated when the text is drawn."""
-
-    __slots__ = ()
-
-
-class Terms(tuple):
-    """Several catalog keys, translated and drawn one per line (e.g. the reasons of a verdict)."""
-
-    __slots__ = ()
-
-
-class Inline(tuple):
-    """Several catalog keys, translated and joined in one line (", " or "、")."""
-
-    __slots__ = ()
+__all__ = ["Inline", "Say", "Term", "Terms"]
 
 
 class Say(Widget):
