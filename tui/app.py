@@ -16,9 +16,9 @@ from textual.widget import Widget
 
 from tui import i18n
 from tui.cursor import cursor_spot
+from tui.i18n.terms import fill
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
 from tui.unattended import UnattendedPins
-from tui.widgets.say import Inline, Term, Terms
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tui.screens.start import StartScreen
 
 log = logging.getLogger(__name__)
+QUIT_QUESTION = ("confirm.quit", "confirm.quit.text")
 
 
 class ResetApp(UnattendedPins, App[int]):
@@ -81,13 +82,7 @@ class ResetApp(UnattendedPins, App[int]):
         return i18n.translate(self.lang, key, **filled)
 
     def _fill(self, value: object) -> object:
-        if isinstance(value, Term):
-            return self.t(value)
-        if isinstance(value, Terms):
-            return "\n".join("- " + self.t(key) for key in value)
-        if isinstance(value, Inline):
-            return self.t("list.separator").join(self.t(key) for key in value)
-        return value
+        return fill(self.t, value)
 
     # --- the terminal cursor on the focused control ---------------------------------------------
 
@@ -104,6 +99,24 @@ class ResetApp(UnattendedPins, App[int]):
             relabel = getattr(screen, "relabel", None)
             if relabel:
                 relabel()
+
+    # --- quitting ------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks first where Escape would (something typed or read would be lost)."""
+        from tui.screens.confirm import ConfirmScreen
+
+        asking = isinstance(self.screen, ConfirmScreen) and self.screen.text_key == QUIT_QUESTION[1]
+        task = next((s for s in reversed(self.screen_stack) if hasattr(s, "loses_data")), None)
+        if asking or task is None or not task.loses_data():  # Ctrl+Q on the question is a yes
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(*QUIT_QUESTION), answered)
 
     # --- screens -------------------------------------------------------------------------------
 

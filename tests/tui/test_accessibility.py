@@ -7,13 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
-from tests.tui.driving import make_app, press, settle, shows
+from tests.tui.driving import make_app, press, screen_text, settle, shows
 from tui import i18n
 from tui.app import ResetApp
 from tui.screens.new_pin import NewPinScreen
 from tui.screens.start import StartScreen
+from tui.widgets.say import Say
 
 AT = "2026-04-01T10:00:00+09:00"
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +118,38 @@ build_app(build_parser().parse_args(["--reader", "training:adult", "--lang", "en
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "none", "True"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_ctrl_q_with_a_pin_typed_asks_before_quitting(tmp_path: Path, lang: str) -> None:
+    app = make_app("training:adult", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_new_pin(pilot)
+        if lang == "ja":
+            await press(pilot, "f2")
+        await press(pilot, *"ab1", "ctrl+q")
+        assert app.screen.query_one("#confirm-text", Say).text == i18n.translate(lang, "confirm.quit.text")
+        await press(pilot, "n")  # stay: nothing is lost
+        assert isinstance(app.screen, NewPinScreen) and shows(app, "***")
+        assert app.is_running
+        await press(pilot, "ctrl+q", "y")
+    assert not app.is_running
+
+
+async def test_ctrl_q_again_on_the_question_quits_as_its_key_bar_says(tmp_path: Path) -> None:
+    app = make_app("training:adult", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_new_pin(pilot)
+        await press(pilot, *"ab1", "ctrl+q")
+        assert "Ctrl+Q Quit" in screen_text(app) and app.is_running
+        await press(pilot, "ctrl+q")
+    assert not app.is_running
+
+
+async def test_ctrl_q_where_nothing_would_be_lost_quits_at_once(tmp_path: Path) -> None:
+    app = make_app("training:adult", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "enter")  # the triage: only the card was read
+        await press(pilot, "ctrl+q")
+        assert not app.is_running
