@@ -157,6 +157,8 @@ class ResetApp(UnattendedPins, App[int]):
 
     def action_next_theme(self) -> None:
         self.theme = next_theme(self.theme)
+        # Said in words: the colours alone do not tell which theme this is, or that F3 did anything.
+        self.notify(self.t("theme.now", name=self.t(f"theme.name.{self.theme}")), timeout=4)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -154,6 +154,11 @@ class WizardScreen(Screen):
     def go_back(self) -> None:
         self.app.pop_screen()
 
+    def key_words(self, action: str, words: str) -> str:
+        """The key bar's words for ``action`` now (catalog key): what the key does in this
+        screen's present state; the binding's own words unless a screen says otherwise."""
+        return words
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self.can_go_back()

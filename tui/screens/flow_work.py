@@ -146,6 +146,14 @@ class FlowScreen(WizardScreen):
     def loses_data(self) -> bool:
         return not self.ended
 
+    def key_words(self, action: str, words: str) -> str:
+        if self.ended and action in ("forward", "back"):
+            # An ending (a blocked PIN, the window, a result): both keys start over.
+            return "key.done" if action == "forward" and words == "key.done" else "key.to_start"
+        if action == "forward" and self._waiting is not None:
+            return "key.try_again"  # a lifted card or an unreachable service: Enter tries again
+        return words
+
     def loss_key(self) -> str:
         return "confirm.stop_task.text"
 

@@ -154,6 +154,13 @@ class KioskWindowScreen(WizardScreen):
         else:
             self.go_back()
 
+    def key_words(self, action: str, words: str) -> str:
+        if action == "forward" and self.open is None and not self.busy:
+            return "key.try_again"  # the service did not answer
+        if action == "forward" and self.open is False:
+            return "key.to_start"  # closed: Enter returns to the start
+        return words
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "forward" and self.busy:
             return None

@@ -117,6 +117,3 @@ class NewPinScreen(FlowScreen):
         (
             self.query_one("#again", PinInput) if first.value and PinProblem.MISMATCH in problems else first
         ).focus()
-
-    def loses_data(self) -> bool:
-        return True

@@ -127,6 +127,3 @@ class ProofPinScreen(FlowScreen):
             self.run_flow(flow.confirm_last_try if yes else flow.decline_last_try)
 
         self.app.push_screen(ConfirmScreen("confirm.last_try", "confirm.last_try.text", pin=pin), answered)
-
-    def loses_data(self) -> bool:
-        return True

@@ -44,7 +44,9 @@ class KeyBar(Widget):
                 if node.check_action(binding.action, ()) is False:
                     continue
                 seen.add(binding.action)
-                out.append((self.app.get_key_display(binding), self.app.t(binding.description)))
+                words = getattr(node, "key_words", None)  # what the key does in the screen's state
+                meaning = words(binding.action, binding.description) if words else binding.description
+                out.append((self.app.get_key_display(binding), self.app.t(meaning)))
         # Quitting is the last thing anyone looks for: keep it at the end.
         return sorted(out, key=lambda entry: entry[0] == "Ctrl+Q")
 
