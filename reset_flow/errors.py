@@ -89,3 +89,9 @@ class OperatorInputRefused(JpkiResetError):
     The command line exits 2 (usage), as for a bad option."""
 
     code = "operator-input-refused"
+
+
+class TrainingClockInvalid(OperatorInputRefused):
+    """``--at`` cannot be used: not a time, or the card is not a training card (usage: exit 2)."""
+
+    code = "training-clock-invalid"

@@ -46,7 +46,12 @@ def _add_tui_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--server", default=None, help="reservation service URL (default: in-process)")
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language (default: locale)")
-    parser.add_argument("--at", default=None, metavar="TIME", help="training only: service clock (ISO)")
+    parser.add_argument(
+        "--at",
+        default=None,
+        metavar="TIME",
+        help="training only: service clock, HH:MM (today) or ISO, Japan time",
+    )
     parser.add_argument("--config", type=Path, default=None, help="the config file (default: config dir)")
     parser.add_argument(
         "--training",

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 from pathlib import Path
 
-from readers.errors import ReaderSpecInvalid
 from readers.spec import check_spec
-from reset_flow.clock import parse_moment
+from reset_flow.clock import JST, parse_moment
 from reset_flow.config import Config, load_config
+from reset_flow.errors import TrainingClockInvalid
 from tui.app import ResetApp
 from tui.terminal import require_terminal
 from tui.wizard import Wizard
 
 
-def parse_at(text: str) -> datetime:
-    """``--at``: an ISO date and time; without a zone it is Japan time (``parse_moment``)."""
+def parse_at(text: str, today: date | None = None) -> datetime:
+    """``--at``: ``HH:MM`` (today in Japan time), or an ISO date and time; without a zone it is
+    Japan time (``parse_moment``)."""
     try:
+        if _CLOCK_TIME.fullmatch(text):
+            day = today or datetime.now(JST).date()  # the command line is where the clock is read
+            return datetime.combine(day, time.fromisoformat(text.zfill(5)), tzinfo=JST)
         return parse_moment(text)
     except ValueError:
-        raise ReaderSpecInvalid(f"--at {text!r}: use an ISO time such as 2026-04-01T22:30") from None
+        raise TrainingClockInvalid(
+            f"--at {text!r}: use HH:MM (today, Japan time) or an ISO time such as 2026-04-01T22:30"
+        ) from None
+
+
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 
 
 def build_wizard(
@@ -44,7 +54,7 @@ def build_wizard(
     if at is not None:
         if not wizard.training:
             # The service clock may only be moved for training: a resident's card keeps real time.
-            raise ReaderSpecInvalid("--at needs a training card or a recording (--reader training:...)")
+            raise TrainingClockInvalid("--at needs a training card or a recording (--reader training:...)")
         wizard.training_at = parse_at(at)
     return wizard
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 import pytest
 
+from reset_flow.clock import JST
 from tui.cli import EXIT_USAGE, build_parser, main
 from tui.launch import build_wizard
 
@@ -50,7 +53,27 @@ def test_the_training_clock_is_refused_off_training(
 ) -> None:
     argv = (["--reader", reader] if reader else []) + ["--at", "2026-04-01T22:00"]
     assert main(argv) == EXIT_USAGE
-    assert "reader-spec-invalid" in capsys.readouterr().err
+    assert "training-clock-invalid" in capsys.readouterr().err
+
+
+def test_at_as_hh_mm_is_today_in_japan_time() -> None:
+    from datetime import date
+
+    from tui.launch import parse_at
+
+    assert parse_at("9:30", today=date(2026, 4, 1)).isoformat() == "2026-04-01T09:30:00+09:00"
+    wizard = build_wizard("training:adult", None, "22:30")
+    today_in_japan = datetime.now(JST).date()
+    assert wizard.training_at == datetime.combine(today_in_japan, time(22, 30), tzinfo=JST)
+
+
+@pytest.mark.parametrize("at", ["25:00", "10:75", "nonsense", "2026-13-01T10:00"])
+def test_a_training_clock_that_is_no_time_is_refused_with_its_own_code(
+    capsys: pytest.CaptureFixture[str], at: str
+) -> None:
+    assert main(["--reader", "training:adult", "--at", at]) == EXIT_USAGE
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"jpki-reset: training-clock-invalid: --at {at!r}"), lines
 
 
 def test_a_demo_of_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,7 +52,7 @@ def test_the_idle_time_is_checked(idle: str) -> None:
 
 def test_the_training_clock_needs_a_training_card() -> None:
     done = kiosk("kiosk", "--reader", "pcsc", "--at", "2026-04-01T10:00")
-    assert done.returncode == 2 and "reader-spec-invalid" in done.stderr
+    assert done.returncode == 2 and "training-clock-invalid" in done.stderr
 
 
 def test_options_reach_the_kiosk_before_or_after_the_command(tmp_path: Path) -> None:

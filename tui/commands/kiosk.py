@@ -21,7 +21,12 @@ def add(sub: argparse._SubParsersAction) -> None:
     kiosk.add_argument("--reader", default=keep, help="SPEC (default: pcsc, the first PC/SC reader)")
     kiosk.add_argument("--server", default=keep, help="reservation service URL (default: in-process)")
     kiosk.add_argument("--lang", choices=("ja", "en"), default=keep, help="first language (default: locale)")
-    kiosk.add_argument("--at", default=keep, metavar="TIME", help="training only: service clock (ISO)")
+    kiosk.add_argument(
+        "--at",
+        default=keep,
+        metavar="TIME",
+        help="training only: service clock, HH:MM (today) or ISO, Japan time",
+    )
     kiosk.add_argument(
         "--idle",
         type=seconds_option,
