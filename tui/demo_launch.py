@@ -14,11 +14,19 @@ from tui.terminal import require_terminal
 def build_demo(recording_path: str, folder: Path, *, lang: str | None = None, speed: float = 1.0) -> ResetApp:
     """The app of ``jpki-reset demo``: the recording replayed as the card, its ``ui`` lines as the
     keys, and a service of its own in ``folder`` whose clock starts at the recording's time."""
+    from readers.errors import RecordingInvalid
     from readers.recording import load_recording
     from tui.demo import DemoPlayer
     from tui.demo_service import demo_service
 
     recording = load_recording(recording_path)
+    if not recording.ui_steps:  # a card session without keys: nothing would happen on screen
+        raise RecordingInvalid(
+            recording_path,
+            None,
+            "not a demo recording: it has no keys to play (no ui lines); "
+            f"to use its card, run jpki-reset --reader replay:{recording_path}",
+        )
     wizard = build_wizard(f"replay:{recording_path}", None, recording.header.recorded_at or None)
     wizard.service = demo_service(folder, wizard.clock, recording.name)
     from tui.kiosk.demos import kiosk_setup

@@ -105,3 +105,25 @@ def test_a_hardware_reader_is_checked_for_its_form_only_before_the_screens(
     # Without a terminal here the TUI stops at the terminal check: the reader was not refused.
     assert main(["--reader", "pcsc"]) == EXIT_USAGE
     assert "no-terminal" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "nan", "inf", "100", "fast"])
+def test_a_demo_speed_no_one_could_follow_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["demo", "recordings/demo-step1.jsonl", "--speed", speed])
+    assert stopped.value.code == EXIT_USAGE
+    assert f"argument --speed: '{speed}'" in capsys.readouterr().err
+
+
+def test_a_recording_without_keys_is_refused_as_a_demo_with_the_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "recordings/card-check-adult.jsonl"]) == EXIT_USAGE
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "jpki-reset: recording-invalid: recordings/card-check-adult.jsonl: not a demo recording"
+    )
+    assert "--reader replay:recordings/card-check-adult.jsonl" in lines[0]  # what to do with it instead
