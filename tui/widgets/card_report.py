@@ -6,23 +6,28 @@ from rich.table import Table
 
 from readers.card_check import CardReport
 from tui.card_words import Translate, certificate_state, pin_state
+from tui.line_breaks import JAPANESE, PhraseText
 
 
 def report_table(t: Translate, report: CardReport, warnings: dict[str, str] | None = None) -> Table:
     """``warnings`` maps a certificate kind to a catalog key of what is wrong with it."""
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+
+    def row(*texts: str) -> None:  # Japanese cells break between phrases (tui.line_breaks)
+        table.add_row(*(PhraseText(text) if JAPANESE.search(text) else text for text in texts))
+
     # Fold long cells rather than cut them with an ellipsis (East-Asian ambiguous).
     table.add_column(ratio=1, overflow="fold")
     table.add_column(ratio=1, overflow="fold")
     kind = report.info.kind.value
-    table.add_row(t("check.card"), t(f"card.kind.{kind}"))
+    row(t("check.card"), t(f"card.kind.{kind}"))
     if report.face_authentication:
-        table.add_row("", t("card.face_auth"))
-    table.add_row(t("check.pins"), "")
+        row("", t("card.face_auth"))
+    row(t("check.pins"), "")
     for pin, status in report.pins.items():
-        table.add_row("  " + t(f"pin.short.{pin.value}"), pin_state(t, status))
-    table.add_row(t("check.certificates"), "")
+        row("  " + t(f"pin.short.{pin.value}"), pin_state(t, status))
+    row(t("check.certificates"), "")
     for cert, summary in report.certificates.items():
         warning = (warnings or {}).get(cert.value)
-        table.add_row("  " + t(f"cert.name.{cert.value}"), certificate_state(t, summary, warning))
+        row("  " + t(f"cert.name.{cert.value}"), certificate_state(t, summary, warning))
     return table

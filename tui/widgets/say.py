@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.i18n.terms import Inline, Term, Terms
+from tui.line_breaks import JAPANESE, PhraseText
 
 __all__ = ["Inline", "Say", "Term", "Terms"]
 
@@ -21,8 +22,10 @@ class Say(Widget):
         self.key, self.values = key, values
         self.display = bool(key)
 
-    def render(self) -> Text:
-        return Text(self.app.t(self.key, **self.values) if self.key else "")
+    def render(self) -> Text | PhraseText:
+        text = self.app.t(self.key, **self.values) if self.key else ""
+        # Japanese breaks between phrases, not only at spaces (tui.line_breaks).
+        return PhraseText(text) if JAPANESE.search(text) else Text(text)
 
     def show(self, key: str, **values: object) -> None:
         if (key, values) == (self.key, self.values):
