@@ -110,10 +110,10 @@ class PhraseText:
     def __str__(self) -> str:
         return self.text
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def __rich_console__(self, _console: Console, options: ConsoleOptions) -> RenderResult:
         yield Text("\n".join(wrap(self.text, options.max_width)), no_wrap=True, overflow="ignore")
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+    def __rich_measure__(self, _console: Console, options: ConsoleOptions) -> Measurement:
         lines = self.text.split("\n")
         widest = max((cell_len(line) for line in lines), default=0)
         longest_piece = max((cell_len(p.rstrip()) for line in lines for p in pieces(line)), default=0)
