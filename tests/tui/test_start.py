@@ -66,5 +66,5 @@ async def test_in_japanese_the_readers_and_their_reasons_are_in_japanese() -> No
         await settle(pilot)
         assert shows(app, "PC/SCリーダー（使用不可：PC/SCサービス（pcscd）が動いていません）")
         assert shows(app, "カーネルのport100ドライバーが使用中です")
-        assert shows(app, "練習用カード：成人、両方の証明書あり")
+        assert shows(app, "研修用カード：成人、両方の証明書あり")
         assert not shows(app, "is not running") and not shows(app, "Training card")

@@ -23,9 +23,11 @@ def status(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_status_in_japanese_says_the_card_check_screen_s_words(capsys: pytest.CaptureFixture[str]) -> None:
     out = status(capsys, "--lang", "ja")
-    assert "  利用者証明用暗証番号                残り 1 回（最大 3 回）" in out
+    assert re.search(r"^  利用者証明用電子証明書の暗証番号 +残り 1 回（最大 3 回）$", out, re.M)
     # The certificate ends 2031-01-09 15:00 UTC: in Japan that is already 2031-01-10.
-    assert "  利用者証明用電子証明書              有効期間 2026-01-10 から 2031-01-10（日本時間）" in out
+    assert re.search(
+        r"^  利用者証明用電子証明書 +有効期間 2026-01-10 から 2031-01-10（日本時間）$", out, re.M
+    )
     t = translator("ja")
     assert t("check.verdict.kiosk", pins=Inline(["pin.label.sign", "pin.label.auth"])) in out
     assert "- " + t("reason.auth-pin-last-try") in out

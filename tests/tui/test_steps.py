@@ -30,7 +30,7 @@ TO_STEP2 = (["enter"], ["down", "down", "down", "enter"], ["enter"])
         ("en", "DONE: the reset of the signing PIN is reserved.", "The card now shows 5 of 5 tries left."),
         (
             "ja",
-            "完了：署名用電子証明書のパスワードの初期化を予約しました。",
+            "完了：署名用電子証明書の暗証番号の初期化を予約しました。",
             "カードの残り回数は 5 回（最大 5 回）になりました。",
         ),
     ],
@@ -120,7 +120,7 @@ async def test_the_training_clock_is_on_a_banner_only_when_set(tmp_path: Path, a
 @pytest.mark.parametrize(
     ("task", "typed", "reserved"),
     [
-        (["down", "enter"], "１２３４", "署名用電子証明書のパスワードの初期化を予約しました"),
+        (["down", "enter"], "１２３４", "署名用電子証明書の暗証番号の初期化を予約しました"),
         (
             ["down", "down", "enter"],
             "ｔｒａｉｎ１２３４",
