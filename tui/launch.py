@@ -69,6 +69,9 @@ def build_app(args: argparse.Namespace) -> ResetApp:
 
 def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, Config]:
     """The wizard of the options every screen mode shares, and the config file they override."""
+    from reset_flow.kiosk_chains import shipped_kiosk_chains
+
+    shipped_kiosk_chains()  # a malformed store list stops here, with its own error, not mid-verdict
     config = load_config(args.config)
     wizard = build_wizard(
         reader,
