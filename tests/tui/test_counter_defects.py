@@ -14,7 +14,7 @@ from tui.app import ResetApp
 from tui.screens.proof_pin import ProofPinScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
-STEP1_SIGN = (["down", "enter"], ["enter"], ["enter"], [*"1234", "enter"], ["enter"])
+STEP1_SIGN = (["down", "enter"], ["enter"], ["n", "n"], ["enter"], [*"1234", "enter"], ["enter"])
 STEP1_AUTH = (["down", "down", "enter"], ["enter"], ["enter"], [*"train1234", "enter"], ["enter"])
 STEP2 = (["end", "enter"], ["enter"])
 
@@ -138,7 +138,9 @@ async def test_a_seventeenth_character_is_kept_and_called_too_long(tmp_path: Pat
 async def test_the_four_digit_entry_tells_its_own_rule(tmp_path: Path, lang: str) -> None:
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, ["down", "enter"], ["enter"], ["enter"])  # proof: the user-authentication PIN
+        await walk(
+            pilot, ["down", "enter"], ["enter"], ["n", "n"], ["enter"]
+        )  # proof: the user-authentication PIN
         await press(pilot, "1", "a")
         assert shows(app, app.t("pin.problem.bad-character.digits"))
         assert not shows(app, app.t("pin.problem.bad-character"))
@@ -148,7 +150,7 @@ async def test_the_four_digit_entry_tells_its_own_rule(tmp_path: Path, lang: str
 async def test_a_blocked_pin_screen_shows_no_tries_and_takes_no_typing(tmp_path: Path, lang: str) -> None:
     app = make_app("training:one-try-left", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, ["down", "enter"], ["enter"], ["enter"], [*"9999", "enter"], ["y"])
+        await walk(pilot, ["down", "enter"], ["enter"], ["n", "n"], ["enter"], [*"9999", "enter"], ["y"])
         blocked = app.t("state.pin-blocked.title", pin=app.t("pin.label.auth"))
         assert shows(app, blocked)
         label = app.t("pin.label.auth")

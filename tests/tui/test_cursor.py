@@ -64,7 +64,9 @@ WALK = [
     ("down", "enter"),  # triage
     ("f1",),  # help
     ("escape",),
-    ("enter",),  # photo ID
+    ("enter",),  # the signing certificate's questions
+    ("n",),
+    ("n",),  # photo ID
     ("enter",),  # proof PIN, empty
     ("1", "2"),
     ("left",),
@@ -108,6 +110,7 @@ async def test_the_cursor_sits_on_the_focused_control_on_every_screen(tmp_path: 
         "StartScreen",
         "CardCheckScreen",
         "TriageScreen",
+        "SigningQuestionsScreen",
         "HelpScreen",
         "PhotoIdScreen",
         "ProofPinScreen",
