@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.integration.browser import BrowserUnavailable, Chromium  # noqa: E402
+from tui.web.browser import BrowserUnavailable, Chromium  # noqa: E402
 
 FIRST_SCREEN = "Choose the reader, then the task."
 

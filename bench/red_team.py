@@ -43,7 +43,7 @@ from reset_flow.client import ReservationClient
 from reset_flow.clock import JST
 from reset_flow.errors import ServiceRefused, ServiceUnreachable
 from reset_flow.proof import ProofPurpose
-from reset_flow.service.serve_process import ROOT, TOKEN, ServeProcess, register_token, start_serve
+from reset_flow.serve_process import ROOT, TOKEN, ServeProcess, register_token, start_serve
 from reset_flow.training_proof import TrainingProver
 
 OPEN_MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
@@ -148,7 +148,7 @@ class PeakMemory:
             self.peak = max(self.peak, rss_mib(self.pid))
             time.sleep(0.01)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
 

@@ -59,13 +59,13 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from readers.jpki import PinKind
-from reset_flow.client import Proof, ReservationClient
+from reset_flow.client import ReservationClient
 from reset_flow.clock import JST
-from reset_flow.proof import ProofPurpose
+from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.serve import open_store
+from reset_flow.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.service.challenges import SignedChallenges
 from reset_flow.service.private_postgres import start_private_postgres
-from reset_flow.service.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.service.store import token_sha256
 from reset_flow.training_proof import TrainingProver
 

@@ -25,11 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.service import PROFILES, TRAINING_AT, _card, cpu_seconds
-from reset_flow.client import Proof
-from reset_flow.proof import ProofPurpose
+from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.serve import open_store
+from reset_flow.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.service.challenges import SignedChallenges
-from reset_flow.service.serve_process import TOKEN, ServeProcess, start_serve
 from reset_flow.service.store import token_sha256
 from reset_flow.training_proof import TrainingProver
 

@@ -86,10 +86,6 @@ class Command:
             return cls(cla, ins, p1, p2, rest[:lc], int.from_bytes(rest[lc:], "big") or EXTENDED_MAX)
         raise WrongLength("extended Lc does not match the data")
 
-    def redacted_hex(self) -> str:
-        """The wire bytes as spaced hex, with any PIN data replaced by ``??``."""
-        return redact_hex(self.encode())
-
 
 @dataclass(frozen=True, slots=True)
 class Response:

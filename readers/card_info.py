@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from readers.connection import CardConnection
 from readers.errors import MalformedResponse
 from readers.jpki_applet import AID_KENMEN, ATTRIBUTES_TAG, EF_KENMEN_ATTRIBUTES, EF_KENMEN_PIN
-from readers.pin import Pin
-from readers.pins import LastTryConfirmation, PinFile, PinKind, PinStatus, read_tries, verify_pin
+from readers.pin import Pin, PinKind, PinStatus
+from readers.pins import LastTryConfirmation, PinFile, read_tries, verify_pin
 
 CARD_INFO_PIN = PinFile(PinKind.KENMEN, (AID_KENMEN,), EF_KENMEN_PIN)
 # The attribute record's inner tags (private class, numbers 0x21-0x25), as public clients read them.

@@ -23,7 +23,7 @@ from readers.errors import (
 from readers.reader import Channel, Reader
 
 if TYPE_CHECKING:
-    from readers.pins import PinKind, PinStatus
+    from readers.pin import PinKind, PinStatus
 
 # Some cards answer 6F 00 (or nothing) to the first command after power-up; a short pause lets
 # them settle. Only that first SELECT is sent again, and only once: never a PIN command.

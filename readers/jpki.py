@@ -29,8 +29,8 @@ from readers.jpki_applet import (
     SHA256_PREFIX,
     TOKEN_LABEL_LENGTH,
 )
-from readers.pin import Pin
-from readers.pins import LastTryConfirmation, PinFile, PinKind, PinStatus, change_pin, read_tries, verify_pin
+from readers.pin import Pin, PinKind, PinStatus
+from readers.pins import LastTryConfirmation, PinFile, change_pin, read_tries, verify_pin
 from readers.reader import Reader
 
 __all__ = [

@@ -1,8 +1,11 @@
-"""A PIN held so that it cannot be printed, logged or put in an exception by accident."""
+"""A PIN held so that it cannot be printed, logged or put in an exception by accident; the four
+kinds of PIN on a My Number Card, and what a card says of one."""
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from enum import StrEnum
 
 from readers.errors import InvalidPinInput
 
@@ -49,3 +52,45 @@ class Pin:
 
     def __reduce__(self) -> object:
         raise TypeError("a PIN is not serialisable")
+
+
+class PinKind(StrEnum):
+    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries
+    SIGN = "sign"  # 署名用電子証明書のパスワード: 6-16 of A-Z 0-9, 5 tries
+    JUKI = "juki"  # 住民基本台帳用: 4 digits, 3 tries (window only)
+    KENMEN = "kenmen"  # 券面事項入力補助用: 4 digits, 3 tries (window only)
+
+    @property
+    def max_tries(self) -> int:
+        return 5 if self is PinKind.SIGN else 3
+
+    @property
+    def label(self) -> str:
+        return _PIN_LABELS[self]
+
+
+_PIN_LABELS = {
+    PinKind.AUTH: "user-authentication PIN",
+    PinKind.SIGN: "signing PIN",
+    PinKind.JUKI: "resident-registry PIN",
+    PinKind.KENMEN: "card-info input PIN",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PinStatus:
+    """What the card says of a PIN. ``tries_left`` is None when the card gave no count: then
+    ``verified`` (it answered "already verified in this session") or ``not_set`` says why."""
+
+    tries_left: int | None
+    max_tries: int
+    verified: bool = False
+    not_set: bool = False
+
+    @property
+    def blocked(self) -> bool:
+        return self.tries_left == 0
+
+    @property
+    def last_try(self) -> bool:
+        return self.tries_left == 1

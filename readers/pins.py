@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from readers.apdu import Command
 from readers.connection import CardConnection
@@ -25,49 +24,7 @@ from readers.errors import (
     WrongPin,
     error_for_status,
 )
-from readers.pin import Pin
-
-
-class PinKind(StrEnum):
-    AUTH = "auth"  # 利用者証明用電子証明書の暗証番号: 4 digits, 3 tries
-    SIGN = "sign"  # 署名用電子証明書のパスワード: 6-16 of A-Z 0-9, 5 tries
-    JUKI = "juki"  # 住民基本台帳用: 4 digits, 3 tries (window only)
-    KENMEN = "kenmen"  # 券面事項入力補助用: 4 digits, 3 tries (window only)
-
-    @property
-    def max_tries(self) -> int:
-        return 5 if self is PinKind.SIGN else 3
-
-    @property
-    def label(self) -> str:
-        return _PIN_LABELS[self]
-
-
-_PIN_LABELS = {
-    PinKind.AUTH: "user-authentication PIN",
-    PinKind.SIGN: "signing PIN",
-    PinKind.JUKI: "resident-registry PIN",
-    PinKind.KENMEN: "card-info input PIN",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PinStatus:
-    """What the card says of a PIN. ``tries_left`` is None when the card gave no count: then
-    ``verified`` (it answered "already verified in this session") or ``not_set`` says why."""
-
-    tries_left: int | None
-    max_tries: int
-    verified: bool = False
-    not_set: bool = False
-
-    @property
-    def blocked(self) -> bool:
-        return self.tries_left == 0
-
-    @property
-    def last_try(self) -> bool:
-        return self.tries_left == 1
+from readers.pin import Pin, PinKind, PinStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,7 +76,7 @@ class Reader(abc.ABC):
         await self.connect()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         await self.disconnect()
 
 
@@ -87,7 +87,6 @@ class Channel:
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
-        self.apdu_count = 0
 
     async def send(self, command: Command) -> Response:
         response = await self._round_trip(command.encode())
@@ -111,7 +110,6 @@ class Channel:
         return Response(bytes(data), response.sw)
 
     async def _round_trip(self, raw: bytes) -> Response:
-        self.apdu_count += 1
         log.debug("> %s  (%s)", redact_hex(raw), describe(raw))
         answer = await self.reader.transmit(raw)
         log.debug("< %s", to_hex(answer[-2:]) if len(answer) > 2 else to_hex(answer))

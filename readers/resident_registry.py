@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from readers.connection import CardConnection
 from readers.jpki_applet import AID_JUKI, AID_JUKI_ALT, EF_JUKI_PIN
-from readers.pins import PinFile, PinKind, PinStatus, read_tries
+from readers.pin import PinKind, PinStatus
+from readers.pins import PinFile, read_tries
 
 RESIDENT_REGISTRY_PIN = PinFile(PinKind.JUKI, (AID_JUKI, AID_JUKI_ALT), EF_JUKI_PIN)
 

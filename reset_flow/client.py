@@ -18,6 +18,7 @@ import httpx
 
 from readers.jpki import PinKind
 from reset_flow.errors import ServiceAnswerInvalid, ServiceRefused, ServiceUnreachable
+from reset_flow.proof import Proof
 
 DEFAULT_TIMEOUT = 10.0  # seconds; a kiosk-side wait a person accepts
 API = "/v1"
@@ -38,17 +39,6 @@ class ServiceTime:
 class Challenge:
     nonce: bytes
     expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Proof:
-    """Possession of the card's key: its certificates and a signature over ``proof_digest``.
-    ``sign_certificate`` is given when the signing key signed (the proof of an auth-PIN reset)."""
-
-    auth_certificate: bytes
-    nonce: bytes
-    signature: bytes
-    sign_certificate: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +87,7 @@ class ReservationClient:
     async def __aenter__(self) -> ReservationClient:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         await self.aclose()
 
     # --- the calls ------------------------------------------------------------------------------

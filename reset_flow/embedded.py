@@ -22,8 +22,7 @@ from reset_flow.service.store import ReservationStore
 from reset_flow.trust import TrustAnchors
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
+    from reset_flow.service.app import ServiceApp
     from reset_flow.service.challenges import ChallengeSource
 
 APP_NAME = "jpki-reset"
@@ -87,7 +86,7 @@ def embedded_app(
     clock: Clock | None = None,
     trust: TrustAnchors | None = None,
     challenges: ChallengeSource | None = None,
-) -> tuple[FastAPI, str]:
+) -> tuple[ServiceApp, str]:
     """The service app on ``folder``'s SQLite file (created on first use), and this laptop's
     terminal token. ``trust`` None trusts no issuer: the caller says what it trusts
     (``trust_setup``). ``challenges``: another nonce source (the demo's scripted one)."""

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from readers.errors import CardError, ReaderError, WrongPin
 from readers.errors import PinBlocked as PinBlockedError
-from readers.jpki import PinKind
+from readers.jpki import CertificateKind, PinKind
 from readers.pin import Pin
 from readers.reader import Reader
 from reset_flow.card_session import CardSession
@@ -25,6 +25,7 @@ from reset_flow.clock import Clock
 from reset_flow.errors import FlowEventNotAllowed, ServiceRefused, ServiceUnreachable
 from reset_flow.issuer import IssuerCommandsFor
 from reset_flow.pin_rules import PIN_FORMATS, pin_problems, proof_pin_for
+from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.states import (
     Cancelled,
     CardProblem,
@@ -78,7 +79,6 @@ class ResetFlow:
         self.state: FlowState = NotStarted()
         self.reset: PinKind | None = None  # the PIN being reset, once known
         self._pending_pin: Pin | None = None  # held only while ConfirmLastTry waits
-        self._verified = False  # the proof PIN was verified in the current card session
         self._resume_to: Action | None = None
         self._retry_to: Action | None = None
 
@@ -153,7 +153,6 @@ class ResetFlow:
         card = self.session.require_card()
         status = await card.pin_status(self.proof)  # fresh tries, right before the VERIFY
         if status.verified:  # verified in this card session already: never sent twice
-            self._verified = True
             return await self._after_proof_pin()
         if status.blocked or status.tries_left is None:
             return self._pin_state(status.tries_left, status.blocked)
@@ -166,11 +165,24 @@ class ResetFlow:
             return self._pin_state(wrong.tries_left, False, wrong=True)
         except PinBlockedError:
             return self._pin_state(0, True)
-        self._verified = True
         return await self._after_proof_pin()
 
     async def _after_proof_pin(self) -> FlowState:
         raise NotImplementedError
+
+    async def _prove(self, purpose: ProofPurpose) -> Proof:
+        """The card's signature over a fresh service nonce for ``purpose`` (the proof PIN is
+        verified in this card session)."""
+        assert self.reset is not None and self.session.identity is not None
+        assert self.session.auth_certificate is not None
+        card = self.session.require_card()
+        challenge = await self.service.new_challenge()
+        digest = proof_digest(purpose, self.reset, challenge.nonce, self.session.identity)
+        sign_certificate = None
+        if self.proof is PinKind.SIGN:  # readable only now, after the signing PIN
+            sign_certificate = await card.read_certificate(CertificateKind.SIGN)
+        signature = await card.sign(self.proof, digest)
+        return Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -179,7 +191,6 @@ class ResetFlow:
             raise FlowEventNotAllowed(event, self.state.name)
 
     async def _reopen_then(self, target: Action) -> FlowState:
-        self._verified = False  # a new card session: nothing is verified any more
         if self.session.identity is None:  # lifted before it was ever read: start afresh
             await self.session.close()
             return await target()
@@ -193,7 +204,6 @@ class ResetFlow:
         try:
             state = await action()
         except ReaderError as error:
-            self._verified = False
             self._resume_to = resume_to
             state = CardRemoved(during_verify=verify, code=error.code)
         except ServiceUnreachable as error:

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from readers.connection import CardConnection
-from readers.pin import Pin
-from readers.pins import PinKind
+from readers.pin import Pin, PinKind
 
 
 class IssuerCommands(Protocol):

@@ -25,12 +25,6 @@ class KioskWindow:
         today = datetime.combine(local.date(), self.opens, tzinfo=JST)
         return today if local < today else today + timedelta(days=1)
 
-    def closing_after(self, at: datetime) -> datetime:
-        """The first closing at or after ``at`` (JST, aware)."""
-        local = at.astimezone(JST)
-        today = datetime.combine(local.date(), self.closes, tzinfo=JST)
-        return today if local <= today else today + timedelta(days=1)
-
     def last_closing_before(self, at: datetime) -> datetime:
         """The latest closing at or before ``at`` (JST, aware)."""
         local = at.astimezone(JST)

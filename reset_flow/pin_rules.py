@@ -39,15 +39,14 @@ class PinFormat:
     kind: PinKind
     min_length: int
     max_length: int
-    digits_only: bool
-    max_tries: int
+    digits_only: bool  # 0-9 only; else A-Z and 0-9 with at least one of each (tries: PinKind.max_tries)
 
 
 PIN_FORMATS: dict[PinKind, PinFormat] = {
-    PinKind.SIGN: PinFormat(PinKind.SIGN, 6, 16, digits_only=False, max_tries=5),
-    PinKind.AUTH: PinFormat(PinKind.AUTH, 4, 4, digits_only=True, max_tries=3),
-    PinKind.JUKI: PinFormat(PinKind.JUKI, 4, 4, digits_only=True, max_tries=3),
-    PinKind.KENMEN: PinFormat(PinKind.KENMEN, 4, 4, digits_only=True, max_tries=3),
+    PinKind.SIGN: PinFormat(PinKind.SIGN, 6, 16, digits_only=False),
+    PinKind.AUTH: PinFormat(PinKind.AUTH, 4, 4, digits_only=True),
+    PinKind.JUKI: PinFormat(PinKind.JUKI, 4, 4, digits_only=True),
+    PinKind.KENMEN: PinFormat(PinKind.KENMEN, 4, 4, digits_only=True),
 }
 
 
@@ -58,18 +57,19 @@ def pin_problems(kind: PinKind, text: str) -> tuple[PinProblem, ...]:
     """
     if not text:
         return (PinProblem.EMPTY,)
-    if PIN_FORMATS[kind].digits_only:
+    rule = PIN_FORMATS[kind]
+    if rule.digits_only:
         # A leading 0 is a digit like any other: "0123" is four digits.
-        if len(text) == 4 and all(c in _DIGITS for c in text):
+        if rule.min_length <= len(text) <= rule.max_length and all(c in _DIGITS for c in text):
             return ()
         problems = [PinProblem.NOT_FOUR_DIGITS]
         if any(c not in _DIGITS for c in text):
             problems.append(PinProblem.BAD_CHARACTER)
         return tuple(problems)
     problems = []
-    if len(text) < 6:
+    if len(text) < rule.min_length:
         problems.append(PinProblem.TOO_SHORT)
-    if len(text) > 16:
+    if len(text) > rule.max_length:
         problems.append(PinProblem.TOO_LONG)
     if any(c in _LOWER for c in text):
         problems.append(PinProblem.LOWER_CASE)

@@ -1,4 +1,4 @@
-"""What the card signs to prove possession: one definition for the flows and the service.
+"""What the card signs to prove possession, and the proof: one definition for the flows and the service.
 
 The signed message binds the purpose (reservation or reset authorisation), the PIN to reset, the
 service's single-use nonce and the card's identity (from its authentication certificate), so that a
@@ -8,6 +8,7 @@ signature made for one of these can never be replayed as another.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from enum import StrEnum
 
 from readers.jpki import PinKind
@@ -25,3 +26,14 @@ def proof_digest(purpose: ProofPurpose, reset: PinKind, nonce: bytes, card_ident
     parts = (_DOMAIN, purpose.value.encode(), reset.value.encode(), nonce, card_identity)
     message = b"".join(len(part).to_bytes(2, "big") + part for part in parts)
     return hashlib.sha256(message).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """Possession of the card's key: its certificates and a signature over ``proof_digest``.
+    ``sign_certificate`` is given when the signing key signed (the proof of an auth-PIN reset)."""
+
+    auth_certificate: bytes
+    nonce: bytes
+    signature: bytes
+    sign_certificate: bytes | None = None

@@ -1,4 +1,4 @@
-"""``jpki-reset serve``: the reservation service on uvicorn, for several laptops at once; and the
+"""``jpki-reset serve``: the reservation service over HTTP, for several laptops at once; and the
 administration that goes with it (``--init``, ``--new-terminal``, ``--revoke-terminal``).
 
 Every bad option or unusable database ends in one line and a documented exit code: 2 for an
@@ -8,13 +8,10 @@ option that cannot be right, 5 for a database or address that cannot be used now
 from __future__ import annotations
 
 import argparse
-import gc
 import socket
 import ssl
 import sys
 from pathlib import Path
-
-import uvicorn
 
 from readers.jpki import PinKind
 from reset_flow.clock import Clock, SystemClock, TrainingClock, parse_moment
@@ -90,7 +87,7 @@ def open_store(db: str | None, *, create: bool) -> ReservationStore:
 
 
 def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> socket.socket:
-    """The bound socket uvicorn will serve on; a bind failure is ``CannotListen`` (exit 5)."""
+    """The bound socket the service will serve on; a bind failure is ``CannotListen`` (exit 5)."""
     try:
         port = int(port_text)
     except ValueError:
@@ -114,7 +111,7 @@ def listening_socket(host: str, port_text: str, *, reuse_port: bool = False) -> 
 
 
 def tls_files(args: argparse.Namespace) -> dict[str, str]:
-    """uvicorn's TLS settings, checked here so a bad file is one line, not a traceback."""
+    """The HTTP server's TLS settings, checked here so a bad file is one line, not a traceback."""
     if not args.tls_cert and not args.tls_key:
         return {}
     if not (args.tls_cert and args.tls_key):
@@ -165,29 +162,16 @@ async def run_serve(args: argparse.Namespace) -> int:
             )
         scheme = "https" if tls else "http"
         print(f"jpki-reset serve: {scheme}://{args.host}:{args.port}/", file=sys.stderr)
-        from reset_flow.service.app import build_app
+        from reset_flow.service.http_server import serve_http
 
-        app = build_app(settings, store)
-        # What start-up built lives as long as the process: out of the collector's sight, so that a
-        # full collection walks only what requests leave (tens of ms otherwise, inside a request).
-        gc.collect()
-        gc.freeze()
-        config = uvicorn.Config(
-            app,
+        return await serve_http(
+            settings,
+            store,
+            listener,
             log_level=args.log_level,
-            access_log=False,
-            # The compiled parser (a dependency): the pure-Python one cost about 0.25 ms of CPU
-            # more per request, a third of a step-1 proof's service time.
-            http="httptools",
             forwarded_allow_ips=args.forwarded_allow_ips,
-            **tls,  # type: ignore[arg-type]
+            tls=tls,
         )
-        server = uvicorn.Server(config)
-        try:
-            await server.serve(sockets=[listener])
-        except SystemExit:  # uvicorn's own startup failures end in sys.exit: ours is code 5
-            return 5
-        return 0 if server.started else 5
     finally:
         store.close()
 

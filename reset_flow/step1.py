@@ -13,12 +13,11 @@ service records the reservation (24 h). The resident's PINs never leave the lapt
 
 from __future__ import annotations
 
-from readers.jpki import CertificateKind, PinKind
-from reset_flow.client import Proof
+from readers.jpki import PinKind
 from reset_flow.errors import ServiceRefused
 from reset_flow.flow import ResetFlow
 from reset_flow.pin_rules import RESETTABLE_PINS
-from reset_flow.proof import ProofPurpose, proof_digest
+from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.states import (
     ChoosePin,
     ConfirmIdentity,
@@ -96,13 +95,4 @@ class Step1(ResetFlow):
         )
 
     async def _sign_fresh_nonce(self) -> Proof:
-        assert self.reset is not None and self.session.identity is not None
-        assert self.session.auth_certificate is not None
-        card = self.session.require_card()
-        challenge = await self.service.new_challenge()
-        digest = proof_digest(ProofPurpose.RESERVATION, self.reset, challenge.nonce, self.session.identity)
-        sign_certificate = None
-        if self.proof is PinKind.SIGN:  # readable only now, after the signing PIN
-            sign_certificate = await card.read_certificate(CertificateKind.SIGN)
-        signature = await card.sign(self.proof, digest)
-        return Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
+        return await self._prove(ProofPurpose.RESERVATION)

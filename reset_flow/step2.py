@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from readers.jpki import CertificateKind, PinKind
+from readers.jpki import PinKind
 from readers.pin import Pin
-from reset_flow.client import Authorisation, Proof, Reservation
+from reset_flow.client import Authorisation, Reservation
 from reset_flow.errors import ServiceRefused, ServiceUnreachable
 from reset_flow.flow import ResetFlow
 from reset_flow.pin_rules import PIN_FORMATS, new_pin_problems
-from reset_flow.proof import ProofPurpose, proof_digest
+from reset_flow.proof import ProofPurpose
 from reset_flow.states import (
     ChooseReservation,
     FlowState,
@@ -142,16 +142,8 @@ class Step2(ResetFlow):
 
     async def _authorise_and_reset(self, new: Pin) -> FlowState:
         assert self.reset is not None and self.reservation is not None
-        assert self.session.identity is not None and self.session.auth_certificate is not None
-        card = self.session.require_card()
         self._retry_to = self._back_to_new_pin
-        challenge = await self.service.new_challenge()
-        digest = proof_digest(ProofPurpose.AUTHORISATION, self.reset, challenge.nonce, self.session.identity)
-        sign_certificate = None
-        if self.proof is PinKind.SIGN:
-            sign_certificate = await card.read_certificate(CertificateKind.SIGN)
-        signature = await card.sign(self.proof, digest)
-        proof = Proof(self.session.auth_certificate, challenge.nonce, signature, sign_certificate)
+        proof = await self._prove(ProofPurpose.AUTHORISATION)
         # Only a card the service holds the authority for is asked for its reset challenge.
         commands = self.issuer_commands
         issuer = commands(self.session.require_connection()) if commands else None

@@ -11,9 +11,8 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from readers.card_identity import card_identity
 from readers.jpki import PinKind
 from readers.training_card.pki import training_pki
-from reset_flow.client import Proof
 from reset_flow.pin_rules import proof_pin_for
-from reset_flow.proof import ProofPurpose, proof_digest
+from reset_flow.proof import Proof, ProofPurpose, proof_digest
 
 
 class TrainingProver:

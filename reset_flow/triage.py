@@ -236,7 +236,6 @@ REASON_TEXT: dict[ReasonCode, str] = {
         " issuer's published ones and run jpki-reset trust add --reader SPEC"
     ),
 }
-_PIN_NAMES = {PinKind.SIGN: "signing PIN", PinKind.AUTH: "user-authentication PIN"}
 
 
 def summary_text(result: Triage) -> str:
@@ -244,7 +243,7 @@ def summary_text(result: Triage) -> str:
         return "go to the municipal window"
     if result.verdict is Verdict.ISSUER_NOT_TRUSTED:
         return "the card's issuer is not trusted on this terminal: no step can start here yet"
-    return "kiosk path possible for the " + " and the ".join(_PIN_NAMES[p] for p in result.kiosk_pins)
+    return "kiosk path possible for the " + " and the ".join(p.label for p in result.kiosk_pins)
 
 
 def triage_json(

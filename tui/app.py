@@ -19,6 +19,9 @@ from tui.widgets.say import Inline, Term, Terms
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from reset_flow.states import FlowState
     from tui.demo import DemoPlayer
     from tui.screens.start import StartScreen
 
@@ -39,7 +42,6 @@ class ResetApp(UnattendedPins, App[int]):
     ]
 
     lang: reactive[str] = reactive("en", init=False)
-    demo_say: reactive[str] = reactive("", init=False)
 
     def __init__(self, wizard: Wizard, *, lang: str | None = None, theme: str = DEFAULT_THEME) -> None:
         super().__init__()
@@ -96,6 +98,12 @@ class ResetApp(UnattendedPins, App[int]):
         from tui.screens.start import StartScreen
 
         return StartScreen()
+
+    def screen_for(self, state: FlowState) -> Screen | None:
+        """The wizard's screen that shows ``state`` (``flow_map``)."""
+        from tui.screens.flow_map import next_screen
+
+        return next_screen(state)
 
     def on_mount(self) -> None:
         if self.demo is not None:

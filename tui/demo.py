@@ -10,17 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 
 from readers.recording import Recording, UiLine
 from tui import i18n
 from tui.widgets.say import Term
-
-if TYPE_CHECKING:
-    from tui.app import ResetApp
 
 VIEWER_KEYS = frozenset({"f2", "f3", "ctrl+q"})
 
@@ -35,7 +33,7 @@ def key_event(key: str) -> events.Key:
 
 
 class DemoPlayer:
-    def __init__(self, app: ResetApp, recording: Recording, *, speed: float = 1.0) -> None:
+    def __init__(self, app: App[Any], recording: Recording, *, speed: float = 1.0) -> None:
         self.app = app
         self.recording = recording
         self.steps: list[UiLine] = recording.ui_steps

@@ -16,36 +16,22 @@ import json
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from readers.emulated import EmulatedReader
 from readers.recorder import RecordingReader
 from tui.app import ResetApp
 from tui.choices import RECORDINGS
+from tui.demo_script import Demo, Step
 from tui.demo_service import demo_service
+from tui.kiosk.app import KioskApp
+from tui.kiosk.beforehand import reserve_beforehand
+from tui.kiosk.demos import KIOSK_DEMOS, KIOSK_HEADER
 from tui.launch import build_wizard
 from tui.wizard import Wizard
 
 STEP1 = "down"  # from the first task, step 1 for the signing PIN is one down
 STEP2 = ("down", "down", "down")
-
-
-@dataclass(frozen=True)
-class Step:
-    keys: tuple[str, ...]
-    say: str  # a catalog key: the viewer reads it in their language
-    pause_ms: int = 2500
-
-
-@dataclass(frozen=True)
-class Demo:
-    profile: str
-    title: str
-    description: str
-    at: str  # the training clock (Japan time)
-    steps: tuple[Step, ...]
-    ends_on: str  # the screen the demo must end on (checked when recording)
 
 
 _STEP1_SIGN = (
@@ -165,10 +151,30 @@ async def record_demo(
     out.write_text("\n".join([json.dumps(first, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
 
 
+async def record_kiosk_demo(name: str, out: Path) -> None:
+    kiosk = KIOSK_DEMOS[name]
+    profile = kiosk.demo.profile
+
+    async def prepare(wizard: Wizard) -> None:
+        await reserve_beforehand(profile, kiosk.reserved, wizard.ensure_service(), wizard.clock)
+
+    def lift(step: int, card: EmulatedReader) -> None:
+        if step == kiosk.lift_at_step:
+            card.remove_after(0)
+
+    await record_demo(
+        name,
+        kiosk.demo,
+        out,
+        make_app=lambda wizard: KioskApp(wizard, lang="en"),
+        prepare=prepare,
+        before_step=lift,
+        header={KIOSK_HEADER: {"profile": profile, "reserved": kiosk.reserved.value}},
+    )
+
+
 def main(names: list[str]) -> None:
     """Every demo (the kiosk's too), or the ones named: one command after the card changes."""
-    from tui.kiosk.demos import KIOSK_DEMOS, record_kiosk_demo
-
     for name in names or [*DEMOS, *KIOSK_DEMOS]:
         out = RECORDINGS / f"{name}.jsonl"
         if name in KIOSK_DEMOS:

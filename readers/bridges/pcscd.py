@@ -199,10 +199,6 @@ class PrivatePcscd:
             process.kill()
             process.wait(timeout=5)
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -211,5 +207,5 @@ class PrivatePcscd:
         self.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.stop()

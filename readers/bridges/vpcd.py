@@ -42,10 +42,6 @@ class VpcdCard(Bridge):
         self._connected = threading.Event()
         self._socket: socket.socket | None = None
 
-    def wait_connected(self, timeout: float) -> bool:
-        """Whether the card is in vpcd's slot within ``timeout`` seconds."""
-        return self._connected.wait(timeout)
-
     @property
     def connected(self) -> bool:
         return self._connected.is_set()

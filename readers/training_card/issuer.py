@@ -9,8 +9,7 @@ from readers.apdu import Command
 from readers.connection import CardConnection
 from readers.errors import MalformedResponse, ReferenceDataNotFound
 from readers.jpki_applet import AID_JPKI
-from readers.pin import Pin
-from readers.pins import PinKind
+from readers.pin import Pin, PinKind
 from readers.training_card.reset_protocol import CHALLENGE_LENGTH, PIN_FILES
 
 

@@ -15,10 +15,9 @@ from cryptography.hazmat.primitives.ciphers.algorithms import AES
 from cryptography.hazmat.primitives.cmac import CMAC
 
 from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
-from readers.pins import PinKind
+from readers.pin import PinKind
 
 CHALLENGE_LENGTH = 8
-CRYPTOGRAM_LENGTH = 16
 _CARD_KEY_LABEL = b"jpki-reset/training/card-key/v1"
 _RESET_LABEL = b"jpki-reset/training/reset/v1"
 PIN_FILES = {PinKind.AUTH: EF_AUTH_PIN, PinKind.SIGN: EF_SIGN_PIN}  # the PINs the training issuer resets

@@ -23,10 +23,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from readers.jpki import PinKind
+from reset_flow.proof import Proof
 from reset_flow.service.gate import Gate
 from reset_flow.service.lean_routes import IDEMPOTENCY_KEY, add_lean_routes
 from reset_flow.service.off_loop import off_loop
-from reset_flow.service.office import ProofInput, Refusal, ReservationOffice, ServiceSettings
+from reset_flow.service.office import Refusal, ReservationOffice, ServiceSettings
 from reset_flow.service.schemas import (
     AuditBody,
     AuthorisationBody,
@@ -92,7 +93,11 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def build_app(settings: ServiceSettings, store: ReservationStore) -> FastAPI:
+# The app's type, named here so that the code outside the service need not import the framework.
+ServiceApp = FastAPI
+
+
+def build_app(settings: ServiceSettings, store: ReservationStore) -> ServiceApp:
     office = ReservationOffice(settings, store)
 
     @asynccontextmanager
@@ -275,8 +280,8 @@ def _moment(value: object) -> str:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _proof(body: ProofBody) -> ProofInput:
-    return ProofInput(
+def _proof(body: ProofBody) -> Proof:
+    return Proof(
         auth_certificate=_decode(body.auth_certificate, "auth_certificate"),
         nonce=bytes.fromhex(body.nonce),
         signature=_decode(body.signature, "signature"),

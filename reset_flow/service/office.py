@@ -24,7 +24,7 @@ from reset_flow.clock import JST, Clock, SystemClock
 from reset_flow.errors import TrainingClockRefused
 from reset_flow.issuer import ResetAuthority
 from reset_flow.kiosk_window import KIOSK_WINDOW, KioskWindow
-from reset_flow.proof import ProofPurpose, proof_digest
+from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.reservation_life import reservation_deadline, reservation_expired
 from reset_flow.service.challenges import CHALLENGE_LIFE, ChallengeSource, IssuedChallenge, SignedChallenges
 from reset_flow.service.rate_limits import Limit, RateLimiter
@@ -100,14 +100,6 @@ class ServiceSettings:
         if self.clock.training and self.trust.real_issuers:
             # A moved clock would let a resident's card be judged at a time of someone's choosing.
             raise TrainingClockRefused("the service's clock cannot be set while a real issuer is trusted")
-
-
-@dataclass(frozen=True)
-class ProofInput:
-    auth_certificate: bytes
-    nonce: bytes
-    signature: bytes
-    sign_certificate: bytes | None = None
 
 
 @dataclass
@@ -209,7 +201,7 @@ class ReservationOffice:
         issued = self.challenges.issue(terminal, self.now)
         return {"nonce": issued.nonce.hex(), "expires_at": issued.expires_at.astimezone(JST)}
 
-    def reserve(self, terminal: int, reset: PinKind, proof: ProofInput, key: str | None) -> dict[str, Any]:
+    def reserve(self, terminal: int, reset: PinKind, proof: Proof, key: str | None) -> dict[str, Any]:
         request = _request_hash("reserve", reset.value, proof)
         note = _Note("reserve", reset=reset.value)
         now = self.now
@@ -255,7 +247,7 @@ class ReservationOffice:
         self,
         terminal: int,
         reservation_id: str,
-        proof: ProofInput,
+        proof: Proof,
         card_challenge: bytes | None,
         key: str | None,
     ) -> dict[str, Any]:
@@ -364,7 +356,7 @@ class ReservationOffice:
     # --- plumbing ---------------------------------------------------------------------------
 
     def _check(
-        self, proof: ProofInput, reset: PinKind, purpose: ProofPurpose, now: datetime, note: _Note
+        self, proof: Proof, reset: PinKind, purpose: ProofPurpose, now: datetime, note: _Note
     ) -> tuple[Refusal | None, _CheckedProof | None]:
         """Chain, validity, revocation, purpose and signature; outside the write lock (it is the
         CPU-heavy part). A refusal is returned, to be raised after the nonce is spent."""
@@ -470,7 +462,7 @@ def _json_default(value: object) -> str:
 def _request_hash(*parts: object) -> bytes:
     digest = hashlib.sha256()
     for part in parts:
-        if isinstance(part, ProofInput):
+        if isinstance(part, Proof):
             part = b"".join((part.auth_certificate, part.sign_certificate or b"", part.nonce, part.signature))
         raw = part if isinstance(part, bytes) else str(part).encode()
         digest.update(len(raw).to_bytes(4, "big") + raw)

@@ -25,6 +25,7 @@ from readers.training_card.pki import training_pki
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOT = "1"  # OpenSC's reader index of "Virtual PCD 00 01"
+pytestmark = pytest.mark.usefixtures("emulator")  # every test talks to the emulated card
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +56,11 @@ def opensc(env: dict[str, str], *arguments: str) -> str:
     return result.stdout
 
 
-def test_opensc_recognises_a_jpki_card(emulator: subprocess.Popen[str], client_env: dict[str, str]) -> None:
+def test_opensc_recognises_a_jpki_card(client_env: dict[str, str]) -> None:
     assert opensc(client_env, "opensc-tool", "--reader", SLOT, "--name").strip() == "jpki"
 
 
-def test_opensc_reads_the_tries_left_of_both_pins(emulator, client_env: dict[str, str]) -> None:
+def test_opensc_reads_the_tries_left_of_both_pins(client_env: dict[str, str]) -> None:
     listing = opensc(client_env, "pkcs15-tool", "--reader", SLOT, "--list-pins")
     tries = dict(re.findall(r"PIN \[(.+?)\].*?Tries left\s*:\s*(\d+)", listing, re.S))
     assert tries == {"User Authentication PIN": "3", "Digital Signature PIN": "5"}
@@ -75,7 +76,7 @@ def test_opensc_reads_the_tries_left_of_both_pins(emulator, client_env: dict[str
     ids=["auth", "auth-ca", "sign-ca"],
 )
 def test_opensc_reads_the_certificates_the_emulator_holds(
-    emulator, client_env: dict[str, str], certificate_id: str, held
+    client_env: dict[str, str], certificate_id: str, held
 ) -> None:  # type: ignore[no-untyped-def]
     pem = opensc(client_env, "pkcs15-tool", "--reader", SLOT, "--read-certificate", certificate_id)
     der = x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
@@ -92,7 +93,7 @@ HASHES = {
 
 @pytest.mark.parametrize("mechanism", ["SHA256-RSA-PKCS", "SHA1-RSA-PKCS", "SHA224-RSA-PKCS", "RSA-PKCS"])
 def test_pkcs11_tool_signs_and_the_signature_verifies_with_the_certificate(
-    emulator, client_env: dict[str, str], tmp_path: Path, mechanism: str
+    client_env: dict[str, str], tmp_path: Path, mechanism: str
 ) -> None:  # type: ignore[no-untyped-def]
     if not Path(PKCS11_MODULE).exists():
         pytest.skip(f"OpenSC's PKCS#11 module is not at {PKCS11_MODULE}")

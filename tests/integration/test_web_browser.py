@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.browser import BrowserUnavailable, Chromium
 from tests.tui.test_demo import until
+from tui.web.browser import BrowserUnavailable, Chromium
 
 pytestmark = pytest.mark.integration
 

@@ -1,12 +1,12 @@
 """``jpki-reset serve`` as a real process on loopback, for the tests that need uvicorn (the helper
-itself is the project's: ``reset_flow.service.serve_process``, which the benches use too)."""
+itself is the project's: ``reset_flow.serve_process``, which the benches use too)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from reset_flow.service.serve_process import ROOT, TOKEN, ServeProcess, free_port, start_serve
+from reset_flow.serve_process import ROOT, TOKEN, ServeProcess, free_port, start_serve
 
 Served = ServeProcess
 __all__ = ["ROOT", "TOKEN", "Served", "free_port", "serve"]

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.hashes import SHA256
 
 from readers.card_identity import card_identity
 from readers.jpki import PinKind
-from reset_flow.client import Proof, ReservationClient
+from reset_flow.client import ReservationClient
 from reset_flow.clock import SystemClock
 from reset_flow.errors import ServiceRefused
-from reset_flow.proof import ProofPurpose, proof_digest
+from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust_setup import open_trust_store
 from tests.issuer import made_issuer

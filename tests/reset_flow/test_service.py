@@ -19,11 +19,11 @@ from fastapi import FastAPI
 from readers.jpki import PinKind
 from readers.training_card.pki import DATA_FILE
 from readers.training_card.pki_generate import TRAINING_POLICY
-from reset_flow.client import Proof, ReservationClient
+from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock, TrainingClock
 from reset_flow.embedded import ServiceChoice, open_service
 from reset_flow.errors import ServiceNotConfigured, ServiceRefused, TrainingClockRefused
-from reset_flow.proof import ProofPurpose
+from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.service.office import ServiceSettings
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust import TrustAnchors

@@ -18,9 +18,9 @@ from fastapi import FastAPI
 
 from readers.jpki import PinKind
 from readers.training_card.pki import DATA_FILE
-from reset_flow.client import Proof, ReservationClient
+from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock
-from reset_flow.proof import ProofPurpose
+from reset_flow.proof import Proof, ProofPurpose
 from reset_flow.service.app import build_app
 from reset_flow.service.office import ServiceLimits
 from reset_flow.service.rate_limits import Limit

@@ -12,8 +12,9 @@ from readers.jpki import PinKind
 from reset_flow.clock import FixedClock
 from reset_flow.states import ReservationMade
 from tests.tui.driving import settle
-from tui.kiosk.app import KioskApp, KioskSettings
+from tui.kiosk.app import KioskApp
 from tui.kiosk.beforehand import reserve_beforehand
+from tui.kiosk.host import KioskSettings
 from tui.kiosk.staff_code import StaffCode
 from tui.launch import parse_at
 from tui.wizard import Wizard

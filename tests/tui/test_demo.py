@@ -10,8 +10,8 @@ import pytest
 
 from tests.tui.driving import settle, shows
 from tui.app import ResetApp
+from tui.demo_launch import build_demo
 from tui.demo_recorder import DEMOS
-from tui.launch import build_demo
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 

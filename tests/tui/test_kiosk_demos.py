@@ -10,10 +10,10 @@ import pytest
 from readers.recording import load_recording
 from tests.tui.driving import settle, shows
 from tests.tui.test_demo import RECORDINGS, until
+from tui.demo_launch import build_demo
 from tui.kiosk.app import KioskApp
 from tui.kiosk.demos import KIOSK_DEMOS, kiosk_setup
 from tui.kiosk.start import KioskStartScreen
-from tui.launch import build_demo
 
 
 def test_there_is_a_kiosk_demo_of_a_reset_a_wrong_pin_and_a_lifted_card() -> None:

@@ -14,6 +14,6 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.launch import run_demo
+    from tui.demo_launch import run_demo
 
     return run_demo(args)

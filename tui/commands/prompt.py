@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from readers.pin import Pin
-from readers.pins import PinKind
+from readers.pin import Pin, PinKind
 
 
 def ask_pin(prompt: str) -> Pin:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from readers.pin import PinKind
 from readers.spec import DEFAULT_SPEC
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
@@ -79,12 +80,6 @@ def status_text(data: dict, reader_name: str) -> str:
     if card.get("face_authentication"):
         lines.append("        face-authentication card: no PINs are set")
     lines.append("PINs:")
-    names = {
-        "auth": "user-authentication PIN",
-        "sign": "signing PIN",
-        "juki": "resident-registry PIN",
-        "kenmen": "card-info input PIN",
-    }
     for kind, pin in data["pins"].items():
         if not pin["set"]:
             state = "not set"
@@ -96,7 +91,7 @@ def status_text(data: dict, reader_name: str) -> str:
             state = "BLOCKED (0 tries left)"
         else:
             state = f"{pin['tries_left']} of {pin['max_tries']} tries left"
-        lines.append(f"  {names[kind]:<26} {state}")
+        lines.append(f"  {PinKind(kind).label:<26} {state}")
     lines.append("Certificates:")
     for kind, cert in data["certificates"].items():
         label = "authentication" if kind == "auth" else "signing"

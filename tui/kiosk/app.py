@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,10 +21,13 @@ from textual.css.query import NoMatches
 
 from readers.errors import JpkiResetError
 from readers.reader import CARD_REMOVED
+from reset_flow import states as st
 from tui.app import ResetApp
 from tui.choices import Task, TaskChoice
-from tui.idle import Countdown, Expired, IdleLimits, IdleWatch, Monotonic
+from tui.idle import Countdown, Expired, IdleWatch, Monotonic
+from tui.kiosk.host import KioskSettings
 from tui.kiosk.look import LARGE_TEXT, next_kiosk_theme
+from tui.kiosk.screen_map import screen_for
 from tui.kiosk.session import KioskScreen
 from tui.kiosk.staff_code import StaffCode
 from tui.kiosk.start import KioskStartScreen
@@ -36,24 +38,6 @@ from tui.wizard import Wizard
 
 _HERE = Path(__file__).resolve().parent
 STEP2 = TaskChoice(Task.STEP2)
-
-
-@dataclass(frozen=True)
-class KioskSettings:
-    """Seconds without a key before the "still there?" warning, the warning's countdown, and how
-    long an ending stays before the start comes back by itself."""
-
-    idle_seconds: float = 60.0
-    warning_seconds: float = 20.0
-    ending_seconds: float = 30.0
-
-    @property
-    def session(self) -> IdleLimits:
-        return IdleLimits(self.idle_seconds, self.warning_seconds)
-
-    @property
-    def ending(self) -> IdleLimits:
-        return IdleLimits(0.0, self.ending_seconds)
 
 
 class KioskHelpScreen(HelpScreen):
@@ -169,6 +153,10 @@ class KioskApp(ResetApp, inherit_bindings=False):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)
+
+    def screen_for(self, state: st.FlowState) -> KioskScreen:
+        """The kiosk screen that shows ``state`` (``screen_map``)."""
+        return screen_for(state)
 
     def drop_flow(self) -> None:
         flow, self.wizard.flow = self.wizard.flow, None

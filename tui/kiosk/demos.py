@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from readers.emulated import EmulatedReader
 from readers.errors import RecordingInvalid
 from readers.jpki import PinKind
-from tui.demo_recorder import Demo, Step, record_demo
-from tui.kiosk.app import KioskApp
-from tui.kiosk.beforehand import reserve_beforehand
-from tui.wizard import Wizard
+from tui.demo_script import Demo, Step
 
 KIOSK_HEADER = "kiosk"
 AT = "2026-04-01T10:00:00+09:00"
@@ -89,28 +85,6 @@ KIOSK_DEMOS: dict[str, KioskDemo] = {
         lift_at_step=2,
     ),
 }
-
-
-async def record_kiosk_demo(name: str, out: Path) -> None:
-    kiosk = KIOSK_DEMOS[name]
-    profile = kiosk.demo.profile
-
-    async def prepare(wizard: Wizard) -> None:
-        await reserve_beforehand(profile, kiosk.reserved, wizard.ensure_service(), wizard.clock)
-
-    def lift(step: int, card: EmulatedReader) -> None:
-        if step == kiosk.lift_at_step:
-            card.remove_after(0)
-
-    await record_demo(
-        name,
-        kiosk.demo,
-        out,
-        make_app=lambda wizard: KioskApp(wizard, lang="en"),
-        prepare=prepare,
-        before_step=lift,
-        header={KIOSK_HEADER: {"profile": profile, "reserved": kiosk.reserved.value}},
-    )
 
 
 def kiosk_setup(path: str | Path) -> tuple[str, PinKind] | None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from readers.jpki import PinKind
 from reset_flow.config import Config
-from tui.kiosk.app import KioskApp, KioskSettings
+from tui.kiosk.app import KioskApp
 from tui.kiosk.beforehand import reserve_beforehand
+from tui.kiosk.host import KioskSettings
 from tui.kiosk.staff_code import StaffCode, ask_staff_code, read_staff_code_file
 from tui.launch import wizard_from
 from tui.wizard import Wizard

@@ -19,7 +19,7 @@ from tui.screens.flow_work import FlowCall, FlowScreen
 from tui.widgets.say import Say
 
 if TYPE_CHECKING:
-    from tui.kiosk.app import KioskApp
+    from tui.kiosk.host import KioskHost
 
 
 def explanation(base: str, **values: object) -> Explanation:
@@ -35,10 +35,8 @@ class KioskScreen(FlowScreen, inherit_bindings=False):
     ]
 
     @property
-    def kiosk(self) -> KioskApp:
-        from tui.kiosk.app import KioskApp
-
-        return cast(KioskApp, self.app)
+    def kiosk(self) -> KioskHost:
+        return cast("KioskHost", self.app)
 
     def compose(self) -> ComposeResult:
         # The banners (DEMO, TRAINING, the training clock) come from the wizard's screens.
@@ -103,22 +101,8 @@ class KioskScreen(FlowScreen, inherit_bindings=False):
             self.state = state
             self.show_state(state)
         else:
-            self.kiosk.show_session(screen_for(state))
+            self.kiosk.show_session(self.kiosk.screen_for(state))
 
     def card_lifted(self, state: st.CardRemoved) -> None:
         """The flow found the card gone in the middle of a call: everything is cleared."""
         self.kiosk.run_worker(self.kiosk.clear_session("card"), group="clear")
-
-
-def screen_for(state: st.FlowState) -> KioskScreen:
-    """The kiosk screen that shows ``state`` (every state has one: the endings share one)."""
-    from tui.kiosk.ending import KioskEndScreen
-    from tui.kiosk.pins import KioskChooseScreen, KioskNewPinScreen, KioskProofPinScreen
-
-    if isinstance(state, st.NeedPin | st.ConfirmLastTry):
-        return KioskProofPinScreen(state)
-    if isinstance(state, st.NeedNewPin):
-        return KioskNewPinScreen(state)
-    if isinstance(state, st.ChooseReservation):
-        return KioskChooseScreen(state)
-    return KioskEndScreen(state)

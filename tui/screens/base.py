@@ -23,7 +23,7 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.say import Say
 
 if TYPE_CHECKING:
-    from tui.app import ResetApp
+    from tui.screens.host import WizardHost
     from tui.wizard import Wizard
 
 
@@ -34,11 +34,12 @@ class WizardScreen(Screen):
         Binding("escape", "back", "key.back", key_display="Esc"),
     ]
 
-    @property
-    def reset_app(self) -> ResetApp:
-        from tui.app import ResetApp
+    # Whether this screen is where a task starts (Escape in a flow goes back to it).
+    STARTS_TASKS: ClassVar[bool] = False
 
-        return cast(ResetApp, self.app)
+    @property
+    def reset_app(self) -> WizardHost:
+        return cast("WizardHost", self.app)
 
     @property
     def wizard(self) -> Wizard:

@@ -71,8 +71,6 @@ class FlowScreen(WizardScreen):
 
     def arrive(self, state: st.FlowState) -> None:
         """Show ``state`` here, open the screen it belongs to, or explain the ending in place."""
-        from tui.screens.flow_map import next_screen
-
         flow = self.wizard.flow
         if is_final(state):
             self.ended = True
@@ -88,7 +86,7 @@ class FlowScreen(WizardScreen):
         elif isinstance(state, self.OWNS):
             self.state = state
             self.show_state(state)
-        elif (screen := next_screen(state)) is not None:
+        elif (screen := self.reset_app.screen_for(state)) is not None:
             self.app.push_screen(screen)
         else:
             self.ended = True
@@ -137,10 +135,8 @@ class FlowScreen(WizardScreen):
         return "confirm.stop_task.text"
 
     def to_start(self) -> None:
-        from tui.screens.start import StartScreen
-
         stack = self.app.screen_stack
-        start = max(i for i, screen in enumerate(stack) if isinstance(screen, StartScreen))
+        start = max(i for i, screen in enumerate(stack) if getattr(screen, "STARTS_TASKS", False))
         for _ in range(len(stack) - start - 1):
             self.app.pop_screen()
 

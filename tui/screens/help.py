@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,7 +14,7 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.say import Say
 
 if TYPE_CHECKING:
-    from tui.app import ResetApp
+    from tui.screens.host import WizardHost
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, screen: Screen, focused: Widget | None) -> None:
         super().__init__()
-        app: ResetApp = screen.app  # type: ignore[assignment]
+        app = cast("WizardHost", screen.app)
         self.control_key = app.help_key_for(focused)
         self.screen_key = getattr(screen, "help_key", "help.general")
 

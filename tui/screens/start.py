@@ -40,6 +40,7 @@ class ReadersFound(Message):
 
 class StartScreen(WizardScreen):
     NAME: ClassVar[str] = "start"
+    STARTS_TASKS: ClassVar[bool] = True
     _filled: tuple[str, object] | None = None
 
     def body(self) -> Iterable[Widget]:

@@ -104,7 +104,8 @@ def web_choices() -> list[ReaderChoice]:
 def build_tab_app(session: WebSession, folder: Path) -> ResetApp:
     """The app of one tab, with its own service in ``folder``."""
     from tui.app import ResetApp
-    from tui.launch import build_demo, build_wizard
+    from tui.demo_launch import build_demo
+    from tui.launch import build_wizard
 
     if session.demo is not None:
         app = build_demo(str(session.demo), folder, lang=session.lang, speed=session.speed)

@@ -21,7 +21,7 @@ import httpx
 from reset_flow.clock import SystemClock
 from reset_flow.serve import open_store
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "test-terminal-token-0123456789"
 NO_PROOF_LIMITS = ("--proofs-per-minute", "0", "--challenges-per-minute", "0")
 START_TIMEOUT = 30.0
