@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 from readers.errors import ReaderSpecInvalid
+from readers.spec import check_spec
 from reset_flow.clock import parse_moment
 from reset_flow.config import Config, load_config
 from tui.app import ResetApp
+from tui.terminal import require_terminal
 from tui.wizard import Wizard
 
 
@@ -69,6 +71,8 @@ def build_app(args: argparse.Namespace) -> ResetApp:
 
 def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, Config]:
     """The wizard of the options every screen mode shares, and the config file they override."""
+    if reader is not None:
+        check_spec(reader)  # a reader that cannot work is refused here, not after a task is chosen
     from reset_flow.kiosk_chains import shipped_kiosk_chains
 
     shipped_kiosk_chains()  # a malformed store list stops here, with its own error, not mid-verdict
@@ -86,4 +90,6 @@ def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, C
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    return build_app(args).run() or 0
+    app = build_app(args)  # the options are checked first: their errors say more
+    require_terminal()
+    return app.run() or 0

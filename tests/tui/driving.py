@@ -7,7 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
+from rich.console import RenderableType
+from textual.geometry import Offset
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from readers.discovery import training_choices
@@ -42,27 +45,38 @@ def make_app(
     return ResetApp(built, lang=lang) if theme is None else ResetApp(built, lang=lang, theme=theme)
 
 
+def stored_snapshots(module: str) -> set[str]:
+    """The names of the pictures kept for a snapshot test module. Run in several workers, syrupy
+    cannot tell which are no longer taken, so each module compares them with what it takes."""
+    return {path.name for path in (Path(__file__).parent / "__snapshots__" / module).glob("*.svg")}
+
+
 def screen_text(app: ResetApp) -> str:
     """What the terminal shows, as plain text lines."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let card and service work finish and the screen catch up."""
+    """Let card and service work finish and the screen catch up. Each pause waits for the app
+    to go idle (tens of milliseconds at least), so the second is taken only after work ran."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    if pilot.app.workers:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
     """Press keys one by one, letting any work they start finish before the next (characters
     typed into an entry start none, so they go in at once)."""
+    settled = False
     for key in keys:
         typing = len(key) == 1 and key.isalnum() and isinstance(pilot.app.focused, Input)
         await pilot.press(key)
-        if not typing:
+        settled = not typing
+        if settled:
             await settle(pilot)
-    await settle(pilot)
+    if not settled:
+        await settle(pilot)
 
 
 def _letters(text: str) -> str:
@@ -120,3 +134,21 @@ async def walk(pilot: Pilot, *groups: Sequence[str]) -> None:
     await settle(pilot)
     for keys in groups:
         await press(pilot, *keys)
+
+
+def record_terminal_cursor(app: ResetApp) -> list[Offset]:
+    """Where each frame sent to the terminal left its cursor (the last one is where it is now).
+
+    Textual writes ``app.cursor_position`` after each frame; a position set after the last frame
+    reaches the terminal only with the next one, so the frames, not the attribute, are the truth.
+    """
+    written: list[Offset] = []
+    draw = app._display
+
+    def display(screen: Screen, renderable: RenderableType | None) -> None:
+        draw(screen, renderable)
+        if renderable is not None:
+            written.append(app.screen.outer_size.clamp_offset(app.cursor_position))
+
+    app._display = display  # type: ignore[method-assign]
+    return written

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from readers.emulated import EmulatedReader
 from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
@@ -83,3 +84,23 @@ async def test_the_long_window_text_is_read_to_its_end_with_pgdn_at_60x20(tmp_pa
         assert shows(app, LAST_WORDS[lang])
         await press(pilot, "pageup", "pageup", "pageup")
         assert shows(app, EXPIRED[lang][0])
+
+
+async def test_pgdn_reads_a_long_note_even_with_a_pin_entry_focused(tmp_path: Path) -> None:
+    app = make_app("training:one-try-left", lang="en", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await walk(pilot, *TO_PHOTO["sign"], ["enter"], [*"9999", "enter"], ["y"])  # the last try, wrong
+        assert shows(app, "is blocked") and not shows(app, LAST_WORDS["en"])
+        await press(pilot, "pagedown", "pagedown", "pagedown", "pagedown")
+        assert shows(app, LAST_WORDS["en"])
+
+
+async def test_a_focused_list_keeps_pgdn_and_the_key_bar_does_not_offer_it(tmp_path: Path) -> None:
+    app = make_app("training:adult", lang="en", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await walk(pilot, [])
+        listing = app.focused
+        assert isinstance(listing, OptionList) and not shows(app, MORE["en"])
+        before = listing.highlighted
+        await press(pilot, "pagedown")
+        assert listing.highlighted != before  # the list's own page key, not the screen's

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from readers.emulated import EmulatedReader
 from readers.jpki import PinKind
 from reset_flow import states as st
-from tests.tui.driving import GatedReader, press, settle
+from tests.tui.driving import GatedReader, press, settle, stored_snapshots
 from tests.tui.kiosk_driving import Kiosk
 from tests.tui.test_kiosk_clearing import LiftingReader
 from tui.kiosk.app import KioskApp
@@ -116,8 +116,12 @@ SCREENS: dict[str, Shot] = {
 }
 
 
-@pytest.mark.parametrize("theme", [DEFAULT_THEME, LARGE_TEXT_THEME])
-@pytest.mark.parametrize("lang", ["ja", "en"])
+THEMES = (DEFAULT_THEME, LARGE_TEXT_THEME)
+LANGS = ("ja", "en")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_kiosk_screen(
     snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
@@ -136,3 +140,8 @@ def test_kiosk_screen(
 
     app: KioskApp = kiosk.app
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_every_kept_picture_is_of_a_screen_still_taken() -> None:
+    taken = {f"test_kiosk_screen[{s}-{la}-{t}].svg" for s in SCREENS for la in LANGS for t in THEMES}
+    assert stored_snapshots("test_kiosk_snapshots") == taken

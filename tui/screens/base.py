@@ -10,10 +10,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from tui.errors import Explanation, explain
 from tui.jst import jst
@@ -33,8 +32,9 @@ class WizardScreen(Screen):
         Binding("enter", "forward", "key.forward", key_display="Enter"),
         Binding("escape", "back", "key.back", key_display="Esc"),
         # Shown only when there is more to read: the error note if one is up, else the body.
-        Binding("pagedown", "read_more(1)", "key.read_more", key_display="PgUp/PgDn"),
-        Binding("pageup", "read_more(-1)", "key.read_more", show=False),
+        # Priority, so a focused entry does not swallow the keys; a focused list keeps its own.
+        Binding("pagedown", "read_more(1)", "key.read_more", key_display="PgUp/PgDn", priority=True),
+        Binding("pageup", "read_more(-1)", "key.read_more", show=False, priority=True),
     ]
 
     # Whether this screen is where a task starts (Escape in a flow goes back to it).
@@ -165,7 +165,7 @@ class WizardScreen(Screen):
         if action == "back":
             return self.can_go_back()
         if action.partition("(")[0] == "read_more":
-            return self._reading().max_scroll_y > 0
+            return not isinstance(self.focused, OptionList) and self._reading().max_scroll_y > 0
         return True
 
     def _reading(self) -> VerticalScroll:
@@ -178,23 +178,3 @@ class WizardScreen(Screen):
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.refresh_bindings)
-
-    # --- the terminal cursor follows the focus (for screen readers and braille displays) -------
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.place_cursor(event.widget)
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.place_cursor(event.option_list)
-
-    def place_cursor(self, widget: Widget) -> None:
-        self.call_after_refresh(self._place_cursor, widget)
-
-    def _place_cursor(self, widget: Widget) -> None:
-        if isinstance(widget, Input) or widget is not self.focused:
-            return  # Input puts the cursor at its caret itself
-        region = widget.content_region
-        line = 0
-        if isinstance(widget, OptionList) and widget.highlighted is not None:
-            line = max(0, widget.highlighted - round(widget.scroll_offset.y))
-        self.app.cursor_position = Offset(region.x, region.y + min(line, max(region.height - 1, 0)))
