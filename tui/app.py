@@ -82,7 +82,7 @@ class ResetApp(UnattendedPins, App[int]):
         return i18n.translate(self.lang, key, **filled)
 
     def _fill(self, value: object) -> object:
-        return fill(self.t, value)
+        return fill(self.t, value, self.lang)
 
     # --- the terminal cursor on the focused control ---------------------------------------------
 

@@ -28,8 +28,21 @@ class Inline(tuple):
     __slots__ = ()
 
 
-def fill(t: Translate, value: object) -> object:
-    """``value`` as it goes into a catalog string: keys translated by ``t``, others as they are."""
+class Chains(tuple):
+    """Store chains (``reset_flow.kiosk_chains.Chain``), named in the current language in one line."""
+
+    __slots__ = ()
+
+
+def fill(t: Translate, value: object, lang: str) -> object:
+    """``value`` as it goes into a catalog string of ``lang``: keys translated by ``t``, chains
+    named, others as they are."""
+    if isinstance(value, Chains):
+        names = (
+            t("chains.some_stores", name=chain.name(lang)) if chain.some_stores else chain.name(lang)
+            for chain in value
+        )
+        return t("list.separator").join(names)
     if isinstance(value, Term):
         return t(value)
     if isinstance(value, Terms):
@@ -44,6 +57,6 @@ def translator(lang: str) -> Translate:
     from tui import i18n
 
     def t(key: str, **values: object) -> str:
-        return i18n.translate(lang, key, **{k: fill(t, v) for k, v in values.items()})
+        return i18n.translate(lang, key, **{k: fill(t, v, lang) for k, v in values.items()})
 
     return t

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.i18n.terms import Inline, Term, Terms
+from tui.i18n.terms import Chains, Inline, Term, Terms
 from tui.line_breaks import JAPANESE, PhraseText
 
-__all__ = ["Inline", "Say", "Term", "Terms"]
+__all__ = ["Chains", "Inline", "Say", "Term", "Terms"]
 
 
 class Say(Widget):
