@@ -147,10 +147,11 @@ class FlowScreen(WizardScreen):
         return not self.ended
 
     def key_words(self, action: str, words: str) -> str:
-        if self.ended and action in ("forward", "back"):
-            # An ending (a blocked PIN, the window, a result): both keys start over.
-            return "key.done" if action == "forward" and words == "key.done" else "key.to_start"
-        if action == "forward" and self._waiting is not None:
+        if self.ended and words in ("key.forward", "key.back"):
+            # An ending (a blocked PIN, the window, a result): both keys start over. A screen's own
+            # words for it ("Done", the kiosk's "Finish") stay.
+            return "key.to_start"
+        if words == "key.forward" and self._waiting is not None:
             return "key.try_again"  # a lifted card or an unreachable service: Enter tries again
         return words
 
