@@ -115,6 +115,13 @@ class RecordingInvalid(JpkiResetError):
         super().__init__(f"{where}: {reason}")
 
 
+class RecordingMissing(RecordingInvalid):
+    """The recording file does not exist (same code: scripts see a recording they cannot use)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, None, "no such file")
+
+
 class ReaderSpecInvalid(JpkiResetError):
     """The reader specification cannot be understood."""
 

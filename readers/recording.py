@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from readers.apdu import redact_hex, to_hex
-from readers.errors import RecordingInvalid
+from readers.errors import RecordingInvalid, RecordingMissing
 
 FORMAT = "jpki-reset/recording"
 VERSION = 1
@@ -108,7 +108,7 @@ def load_recording(path: str | Path) -> Recording:
         with open(path, "rb") as stream:
             texts = _read_lines(stream, name)
     except FileNotFoundError:
-        raise RecordingInvalid(name, None, "no such file") from None
+        raise RecordingMissing(name) from None
     except OSError as error:
         raise RecordingInvalid(name, None, f"cannot be read ({error.__class__.__name__})") from None
     return _parse_lines(texts, name)

@@ -32,3 +32,13 @@ def open_reader(spec: str = DEFAULT_SPEC) -> Reader:
     raise ReaderSpecInvalid(
         f"unknown reader {spec!r}: use training:PROFILE, replay:PATH, pcsc[:NAME] or nfc[:PATH]"
     )
+
+
+def check_spec(spec: str) -> None:
+    """Refuse ``spec`` now, before any screen, if it cannot work: an unknown kind, an unknown
+    training profile, a recording that is missing or unusable. A hardware reader is only checked
+    for its form; whether the device is there is known when a task starts."""
+    if spec.partition(":")[0] not in ("pcsc", "nfc"):
+        # In-process readers read their profile or recording when built; any other kind is
+        # refused with the forms a specification takes.
+        open_reader(spec)

@@ -52,6 +52,7 @@ class Reservation:
     usable_until: datetime
     issuer_reset: bool  # the service holds the reset authority for this card (training cards)
     replaced_earlier: bool = False
+    used_at: datetime | None = None  # when step 2 used it (status "used")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,4 +243,5 @@ def _reservation(body: dict[str, Any]) -> Reservation:
         usable_until=_when(body, "usable_until"),
         issuer_reset=bool(body.get("issuer_reset")),
         replaced_earlier=bool(body.get("replaced_earlier")),
+        used_at=_when(body, "used_at") if body.get("used_at") is not None else None,
     )

@@ -206,6 +206,14 @@ class NoReservation(Terminal):
 
 
 @dataclass(frozen=True, slots=True)
+class ReservationUsed(Terminal):
+    """Step 2: this card's reservation was used already: the PIN was reset at ``used_at``."""
+
+    reset: PinKind
+    used_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReservationExpired(Terminal):
     """Step 2: the reservation expired (24 h): do step 1 again."""
 

@@ -34,6 +34,7 @@ from reset_flow.states import (
     NoReservation,
     NotStarted,
     ReservationExpired,
+    ReservationUsed,
     ResetDone,
     StoppedBeforeIssuerCommand,
 )
@@ -78,11 +79,7 @@ class Step2(ResetFlow):
         found = await self.service.reservations_for(self.session.identity)
         active = [r for r in found.reservations if r.status == "active"]
         if not active:
-            expired = [r for r in found.reservations if r.status == "expired"]
-            if expired:
-                latest = max(expired, key=lambda r: r.made_at)
-                return ReservationExpired(latest.reset, latest.deadline)
-            return NoReservation()
+            return _why_none(found.reservations)
         if not found.time.kiosk_open:
             return KioskClosed(found.time.next_opening, min(r.deadline for r in active))
         self._active = {r.reset: r for r in active}
@@ -191,3 +188,14 @@ class Step2(ResetFlow):
         except ServiceRefused as refusal:
             return refusal.code
         return None
+
+
+def _why_none(reservations: tuple[Reservation, ...]) -> FlowState:
+    """No active reservation: the latest one tells why (used, or expired), else there is none."""
+    ended = [r for r in reservations if r.status in ("expired", "used")]
+    if not ended:
+        return NoReservation()
+    latest = max(ended, key=lambda r: r.used_at or r.deadline)
+    if latest.status == "used" and latest.used_at is not None:
+        return ReservationUsed(latest.reset, latest.used_at)
+    return ReservationExpired(latest.reset, latest.deadline)

@@ -6,13 +6,16 @@ import logging
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widget import Widget
 
 from tui import i18n
+from tui.cursor import cursor_spot
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
 from tui.unattended import UnattendedPins
 from tui.widgets.say import Inline, Term, Terms
@@ -85,6 +88,16 @@ class ResetApp(UnattendedPins, App[int]):
         if isinstance(value, Inline):
             return self.t("list.separator").join(self.t(key) for key in value)
         return value
+
+    # --- the terminal cursor on the focused control ---------------------------------------------
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        # Textual writes ``cursor_position`` with each frame; placed here, from the frame's own
+        # layout, the cursor is never a frame behind the focus (see tui.cursor).
+        spot = cursor_spot(self.screen)
+        if spot is not None:
+            self.cursor_position = spot
+        super()._display(screen, renderable)
 
     def watch_lang(self) -> None:
         for screen in self.screen_stack:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tui.app import ResetApp
 from tui.launch import build_wizard
+from tui.terminal import require_terminal
 
 
 def build_demo(recording_path: str, folder: Path, *, lang: str | None = None, speed: float = 1.0) -> ResetApp:
@@ -37,4 +38,6 @@ def run_demo(args: argparse.Namespace) -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="jpki-reset-demo-") as folder:
-        return build_demo(args.recording, Path(folder), lang=args.lang, speed=args.speed).run() or 0
+        app = build_demo(args.recording, Path(folder), lang=args.lang, speed=args.speed)
+        require_terminal()
+        return app.run() or 0

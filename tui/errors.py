@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from readers.errors import JpkiResetError, ReplayMismatch, WrongPin
+from readers.errors import JpkiResetError, RecordingMissing, ReplayMismatch, WrongPin
 from tui import i18n
 
 
@@ -29,6 +29,8 @@ def explain(error: BaseException, *, action: str | None = None) -> Explanation:
     if isinstance(error, ReplayMismatch):
         values.update(line=error.line, expected=_command_name(error.expected))
         values["actual"] = _command_name(error.actual)
+    if isinstance(error, RecordingMissing):
+        code = "recording-missing"  # the file is not there: not a matter of its format
     base = f"error.{code}" if i18n.has("en", f"error.{code}.title") else "error.unknown"
     if base == "error.unknown" and isinstance(error, JpkiResetError):
         values["code"] = code

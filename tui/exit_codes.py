@@ -12,12 +12,20 @@ from readers.errors import (
     RecordingInvalid,
 )
 from reset_flow.errors import OperatorInputRefused, ServiceOptionInvalid
+from tui.terminal import NoTerminal
 
 EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
 
 
 def exit_code_for(error: JpkiResetError) -> int:
-    usage = (ReaderSpecInvalid, RecordingInvalid, OperatorInputRefused, CommandRefused, ServiceOptionInvalid)
+    usage = (
+        ReaderSpecInvalid,
+        RecordingInvalid,
+        OperatorInputRefused,
+        CommandRefused,
+        ServiceOptionInvalid,
+        NoTerminal,
+    )
     if isinstance(error, usage):
         return EXIT_USAGE
     if isinstance(error, ReaderError):

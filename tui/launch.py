@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from readers.spec import check_spec
 from reset_flow.config import Config, load_config
 from tui.app import ResetApp
+from tui.terminal import require_terminal
 from tui.training_time import training_moment
 from tui.wizard import Wizard
 
@@ -56,6 +58,8 @@ def build_app(args: argparse.Namespace) -> ResetApp:
 
 def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, Config]:
     """The wizard of the options every screen mode shares, and the config file they override."""
+    if reader is not None:
+        check_spec(reader)  # a reader that cannot work is refused here, not after a task is chosen
     config = load_config(args.config)
     wizard = build_wizard(
         reader,
@@ -70,4 +74,6 @@ def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, C
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    return build_app(args).run() or 0
+    app = build_app(args)  # the options are checked first: their errors say more
+    require_terminal()
+    return app.run() or 0

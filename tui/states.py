@@ -66,6 +66,8 @@ def explain_state(state: st.FlowState, link_error: BaseException | None = None) 
         values["bring"] = Term("window.bring")  # where, who and what to bring, at every window verdict
     if isinstance(state, st.KioskClosed):
         values.update(opening=jst(state.next_opening), deadline=jst(state.deadline))
+    if isinstance(state, st.ReservationUsed):
+        values.update(used_at=jst(state.used_at), reset=Term(f"pin.label.{state.reset.value}"))
     if isinstance(state, st.ReservationExpired):
         values.update(deadline=jst(state.deadline), reset=Term(f"pin.label.{state.reset.value}"))
     base = f"state.{name}"

@@ -238,6 +238,10 @@ class ReservationOffice:
         now = self.now
         with self.store.reading() as tx:
             records = tx.active_reservations(identity)
+            used = tx.last_used_reservation(identity)
+        if used is not None and used.used_at is not None and not reservation_expired(used.used_at, now):
+            # Used within a day: step 2 again on this card is told it was done, and when.
+            records.append(used)
         return {
             "reservations": [self._reservation_json(r, now) for r in records],
             "time": self.service_time(),
@@ -427,6 +431,7 @@ class ReservationOffice:
             "deadline": record.deadline.astimezone(JST),
             "usable_until": self.settings.window.usable_until(record.deadline),
             "issuer_reset": record.issuer_reset,
+            "used_at": record.used_at.astimezone(JST) if record.used_at else None,
         }
 
     def _transact(

@@ -79,6 +79,7 @@ class ReservationBody(BaseModel):
     usable_until: datetime
     issuer_reset: bool
     replaced_earlier: bool = False
+    used_at: datetime | None = Field(default=None, description="when it was used (status used)")
 
 
 class CardReservationsBody(BaseModel):

@@ -176,6 +176,13 @@ class SqlTransaction:
         ).fetchall()
         return [self._reservation(row) for row in rows]
 
+    def last_used_reservation(self, card_identity: bytes) -> ReservationRecord | None:
+        row = self._run(
+            f"{self._RESERVATION} WHERE card_identity = ? AND status = 'used' ORDER BY made_at DESC LIMIT 1",
+            (card_identity,),
+        ).fetchone()
+        return self._reservation(row) if row else None
+
     def mark_used(self, reservation_id: str, now: datetime) -> bool:
         cursor = self._run(
             "UPDATE reservations SET status = 'used', used_at = ? WHERE id = ? AND status = 'active'",

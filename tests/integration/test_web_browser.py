@@ -122,7 +122,7 @@ async def test_the_start_screen_in_english_then_japanese(
     async with chromium.tab() as tab:
         await tab.open(practice.url)
         screen = await tab.wait_for("Start", "Choose the reader, then the task.", "Card check (no PIN)")
-        assert "Reader: training:adult" in screen
+        assert "Reader: Training card: Adult, both certificates" in screen  # the reader in words
         assert "F2 日本語" in screen
         keep(await tab.screenshot(tmp_path / "start-en.png"))
 

@@ -17,7 +17,7 @@ from reset_flow.client import ReservationClient
 from reset_flow.clock import FixedClock
 from reset_flow.errors import ServiceRefused, ServiceUnreachable
 from reset_flow.proof import ProofPurpose
-from reset_flow.states import NeedPin, NoReservation, ResetDone
+from reset_flow.states import NeedPin, ReservationUsed, ResetDone
 from reset_flow.step2 import Step2
 from reset_flow.training_proof import TrainingProver
 from tests.reset_flow.conftest import NEW_PIN, OPEN_MORNING, PROOF_PIN, WatchedReader, reserve
@@ -48,7 +48,8 @@ async def test_full_reset_through_uvicorn(served: Served, profile: str, reset: P
         done = await flow.enter_new_pin(NEW_PIN[reset], NEW_PIN[reset])
         assert done == ResetDone(reset, reset.max_tries, reset.max_tries, recorded=True)
         assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
-        assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
+        again = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
+        assert isinstance(again, ReservationUsed) and again.reset is reset  # said as used, not missing
 
 
 async def test_fifty_concurrent_completions_one_wins(served: Served) -> None:

@@ -25,6 +25,7 @@ from reset_flow.states import (
     NeedPin,
     NoReservation,
     ReservationExpired,
+    ReservationUsed,
     ResetDone,
     StoppedBeforeIssuerCommand,
 )
@@ -79,8 +80,9 @@ async def test_full_reset_in_process(profile: str, reset: PinKind, service: Rese
     assert done == ResetDone(reset, reset.max_tries, reset.max_tries, recorded=True)
     assert reader.tries(PIN_FILE[reset]) == reset.max_tries
     assert await card_accepts(reader, reset, NEW_PIN[reset]) == reset.max_tries
-    # The reservation is used up: the same card finds nothing to do.
-    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
+    # The reservation is used up: the same card is told so, with when.
+    again = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
+    assert again == ReservationUsed(reset, clock.now())
 
 
 async def test_no_reservation_no_pin(service: ReservationClient, clock: FixedClock) -> None:
@@ -210,7 +212,8 @@ async def test_card_lifted_after_the_reset_is_not_reset_twice(
     done = await flow.resume()
     assert done == ResetDone(SIGN, 5, 5, recorded=True)
     assert reader.count(0x2C) == 1
-    assert await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start() == NoReservation()
+    again = await Step2(reader, service, clock, issuer_commands=TrainingIssuer).start()
+    assert isinstance(again, ReservationUsed) and again.reset is SIGN
 
 
 async def test_completion_unanswered_then_recorded(tmp_path: Path, clock: FixedClock) -> None:

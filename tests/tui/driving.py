@@ -7,7 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
+from rich.console import RenderableType
+from textual.geometry import Offset
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from readers.discovery import training_choices
@@ -134,3 +137,21 @@ async def walk(pilot: Pilot, *groups: Sequence[str]) -> None:
     await settle(pilot)
     for keys in groups:
         await press(pilot, *keys)
+
+
+def record_terminal_cursor(app: ResetApp) -> list[Offset]:
+    """Where each frame sent to the terminal left its cursor (the last one is where it is now).
+
+    Textual writes ``app.cursor_position`` after each frame; a position set after the last frame
+    reaches the terminal only with the next one, so the frames, not the attribute, are the truth.
+    """
+    written: list[Offset] = []
+    draw = app._display
+
+    def display(screen: Screen, renderable: RenderableType | None) -> None:
+        draw(screen, renderable)
+        if renderable is not None:
+            written.append(app.screen.outer_size.clamp_offset(app.cursor_position))
+
+    app._display = display  # type: ignore[method-assign]
+    return written

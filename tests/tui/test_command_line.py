@@ -56,3 +56,29 @@ def test_the_training_clock_is_refused_off_training(
 def test_a_demo_of_a_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "no/such/demo.jsonl"]) == EXIT_USAGE
     assert "recording-invalid" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("reader", "said"),
+    [
+        ("nonsense", "reader-spec-invalid: unknown reader 'nonsense'"),
+        ("training:nosuch", "unknown-profile: no training card profile 'nosuch'; known: adult"),
+        ("replay:/no/such/recording.jsonl", "recording-invalid: /no/such/recording.jsonl: no such file"),
+        ("replay:README.md", "recording-invalid: README.md:1"),
+    ],
+)
+def test_a_reader_that_cannot_work_is_refused_before_any_screen(
+    capsys: pytest.CaptureFixture[str], reader: str, said: str
+) -> None:
+    """Not after a task is chosen, on a screen whose advice (choose another reader) is impossible."""
+    assert main(["--reader", reader]) == EXIT_USAGE
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"jpki-reset: {said}"), lines
+
+
+def test_a_hardware_reader_is_checked_for_its_form_only_before_the_screens(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Without a terminal here the TUI stops at the terminal check: the reader was not refused.
+    assert main(["--reader", "pcsc"]) == EXIT_USAGE
+    assert "no-terminal" in capsys.readouterr().err

@@ -4,8 +4,6 @@ focused control, and a UI that answers keys while the card is being read."""
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
-
 from tests.tui.driving import GatedReader, make_app, press, screen_text, settle
 from tui.screens.help import HelpScreen
 
@@ -88,20 +86,6 @@ async def test_tab_goes_through_the_controls_in_reading_order() -> None:
         assert [w.id for w in visited] == ["readers", "tasks"]
         assert positions == sorted(positions)
         assert app.focused is visited[0]  # and round again
-
-
-async def test_the_terminal_cursor_sits_on_the_focused_control() -> None:
-    app = make_app(None)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for _ in range(2):
-            focused = app.focused
-            assert isinstance(focused, OptionList)
-            await pilot.press("down")
-            await pilot.pause()
-            assert focused.content_region.contains_point(app.cursor_position)
-            await pilot.press("tab")
-            await pilot.pause()
 
 
 async def test_escape_goes_back_a_step() -> None:

@@ -1,4 +1,4 @@
-"""Each screen at 80x24, in Japanese and English, in the default and the high-contrast theme.
+"""Each screen at 80x24 and 60x20, in Japanese and English, in the default and the high-contrast theme.
 
 Update after a deliberate change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
 and look at the pictures in the report before committing them.
@@ -63,6 +63,19 @@ SCREENS: dict[str, Shot] = {
     "confirm-last-try": Shot(keys(*STEP1, (*"9999", "enter")), reader="training:one-try-left"),
     "reserved": Shot(keys(*STEP1, (*"1234", "enter"))),
     "kiosk-closed": Shot(keys(("down", "down", "down", "enter")), at="2026-04-01T05:00:00+09:00"),
+    "choose-reservation": Shot(
+        keys(
+            *STEP1,
+            (*"1234", "enter", "enter"),
+            ("down", "down", "enter"),
+            ("enter",),
+            ("enter",),
+            (*"train1234", "enter", "enter"),
+            ("end", "enter"),
+            ("enter",),
+        ),
+    ),
+    "pin-blocked": Shot(keys(*STEP1, (*"9999", "enter"), ("y",)), reader="training:one-try-left"),
     "new-pin": Shot(
         keys(
             *STEP1,
@@ -78,6 +91,16 @@ SCREENS: dict[str, Shot] = {
 
 THEMES = (DEFAULT_THEME, HIGH_CONTRAST_THEME)
 LANGS = ("ja", "en")
+SIZES = {"test_screen": (80, 24), "test_screen_at_60x20": (60, 20)}
+
+
+def _app(tmp_path: Path, screen: str, lang: str, theme: str) -> tuple[object, Shot]:
+    shot = SCREENS[screen]
+    extra = {"open_reader": (lambda spec: shot.card())} if shot.card else {}
+    app = make_app(
+        shot.reader, lang=lang, theme=theme, at=shot.at if shot.reader else None, data_dir=tmp_path, **extra
+    )
+    return app, shot
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -86,14 +109,27 @@ LANGS = ("ja", "en")
 def test_screen(
     snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
 ) -> None:
-    shot = SCREENS[screen]
-    extra = {"open_reader": (lambda spec: shot.card())} if shot.card else {}
-    app = make_app(
-        shot.reader, lang=lang, theme=theme, at=shot.at if shot.reader else None, data_dir=tmp_path, **extra
-    )
-    assert snap_compare(app, terminal_size=(80, 24), run_before=shot.navigate)
+    app, shot = _app(tmp_path, screen, lang, theme)
+    assert snap_compare(app, terminal_size=SIZES["test_screen"], run_before=shot.navigate)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+def test_screen_at_60x20(
+    snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
+) -> None:
+    """The smallest size the app is tested at: nothing clipped, dialogs inside the terminal."""
+    app, shot = _app(tmp_path, screen, lang, theme)
+    assert snap_compare(app, terminal_size=SIZES["test_screen_at_60x20"], run_before=shot.navigate)
 
 
 def test_every_kept_picture_is_of_a_screen_still_taken() -> None:
-    taken = {f"test_screen[{s}-{lang}-{theme}].svg" for s in SCREENS for lang in LANGS for theme in THEMES}
+    taken = {
+        f"{test}[{s}-{lang}-{theme}].svg"
+        for test in SIZES
+        for s in SCREENS
+        for lang in LANGS
+        for theme in THEMES
+    }
     assert stored_snapshots("test_snapshots") == taken

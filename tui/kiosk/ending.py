@@ -29,6 +29,7 @@ def ending_key(state: st.FlowState) -> str:
         st.StoppedBeforeIssuerCommand: "kiosk.stopped",
         st.NoReservation: "kiosk.no_reservation",
         st.ReservationExpired: "kiosk.expired",
+        st.ReservationUsed: "kiosk.used",
         st.GoToWindow: "kiosk.window",
         st.PinBlocked: "kiosk.blocked",
     }
@@ -97,6 +98,8 @@ class KioskEndScreen(KioskScreen):
             return {"pin": pin_name(state.pin)}
         if isinstance(state, st.ReservationExpired):
             return {"pin": pin_name(state.reset), "deadline": jst(state.deadline)}
+        if isinstance(state, st.ReservationUsed):
+            return {"pin": pin_name(state.reset), "used_at": jst(state.used_at)}
         if isinstance(state, st.KioskClosed):
             return {"opening": jst(state.next_opening)}
         return {}

@@ -52,5 +52,9 @@ def kiosk_demo_app(wizard: Wizard, setup: tuple[str, PinKind], *, lang: str | No
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
+    from tui.terminal import require_terminal
+
     made = kiosk_wizard(args)
-    return build_kiosk(args, staff_code_for(args), made).run() or 0
+    app = build_kiosk(args, staff_code_for(args), made)
+    require_terminal()
+    return app.run() or 0

@@ -140,7 +140,8 @@ class KioskNewPinScreen(KioskScreen, NewPinScreen):
         if state.reset is PinKind.SIGN:
             self.query_one("#upper", Say).show("pin.upper_note")
         if state.problems:
-            self.show_error(explanation("kiosk.new_refused", problems=problem_terms(state.problems)))
+            problems = problem_terms(state.problems, state.reset)
+            self.show_error(explanation("kiosk.new_refused", problems=problems))
         self.query_one("#first", PinInput).focus()
 
     @property

@@ -6,14 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
 
 from tui.errors import Explanation, explain
 from tui.jst import jst
@@ -161,23 +158,3 @@ class WizardScreen(Screen):
         if action == "back":
             return self.can_go_back()
         return True
-
-    # --- the terminal cursor follows the focus (for screen readers and braille displays) -------
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.place_cursor(event.widget)
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.place_cursor(event.option_list)
-
-    def place_cursor(self, widget: Widget) -> None:
-        self.call_after_refresh(self._place_cursor, widget)
-
-    def _place_cursor(self, widget: Widget) -> None:
-        if isinstance(widget, Input) or widget is not self.focused:
-            return  # Input puts the cursor at its caret itself
-        region = widget.content_region
-        line = 0
-        if isinstance(widget, OptionList) and widget.highlighted is not None:
-            line = max(0, widget.highlighted - round(widget.scroll_offset.y))
-        self.app.cursor_position = Offset(region.x, region.y + min(line, max(region.height - 1, 0)))

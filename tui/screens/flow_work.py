@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual.message import Message
+from textual.widgets import Input
 
 from readers.reader import CARD_INSERTED
 from reset_flow import states as st
@@ -75,6 +76,7 @@ class FlowScreen(WizardScreen):
         if is_final(state):
             self.ended = True
             self.show_error(explain_state(state, self._link_error()))
+            self.close_entries()
         elif isinstance(state, st.CardRemoved | st.DifferentCard):
             assert flow is not None
             self._waiting = flow.resume
@@ -91,6 +93,19 @@ class FlowScreen(WizardScreen):
         else:
             self.ended = True
             self.show_error(explain_state(state))
+            self.close_entries()
+
+    def close_entries(self) -> None:
+        """The task ended here: no entry takes typing any more, and nothing above it says what
+        no longer holds (tries left, format), so the note below is the one thing to read."""
+        entries = list(self.query(Input))
+        for entry in entries:
+            entry.value = ""
+            entry.display = False
+        if entries:
+            for say in self.query(Say).filter(".pin-words"):
+                say.clear()
+            self.set_focus(None)
 
     def show_state(self, state: st.FlowState) -> None:
         """Draw a state this screen owns (screens override)."""

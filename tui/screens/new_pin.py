@@ -30,14 +30,14 @@ class NewPinScreen(FlowScreen):
 
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
-        yield Say(id="rules")
-        yield Say(id="upper")
-        yield Say("new.first", classes="label")
+        yield Say(id="rules", classes="pin-words")
+        yield Say(id="upper", classes="pin-words")
+        yield Say("new.first", classes="label pin-words")
         yield PinInput(self.reset, id="first", help_key=f"help.new.{self.reset.value}")
-        yield Say(id="first-feedback")
-        yield Say("new.again", classes="label")
+        yield Say(id="first-feedback", classes="pin-words")
+        yield Say("new.again", classes="label pin-words")
         yield PinInput(self.reset, id="again", help_key="help.new.again")
-        yield Say(id="again-feedback")
+        yield Say(id="again-feedback", classes="pin-words")
 
     def on_mount(self) -> None:
         assert self.state is not None
@@ -61,7 +61,7 @@ class NewPinScreen(FlowScreen):
                     "new.refused.title",
                     "new.refused.text",
                     "new.refused.action",
-                    {"problems": problem_terms(state.problems)},
+                    {"problems": problem_terms(state.problems, state.reset)},
                 )
             )
         self.query_one("#first", PinInput).focus()
@@ -74,7 +74,7 @@ class NewPinScreen(FlowScreen):
         feedback = self.query_one("#first-feedback", Say)
         problems = pin_problems(self.reset, first) if first else ()
         if problems:
-            feedback.show("pin.problems", problems=problem_terms(problems))
+            feedback.show("pin.problems", problems=problem_terms(problems, self.reset))
         else:
             feedback.show("pin.format_ok") if first else feedback.clear()
         second = self.query_one("#again-feedback", Say)
@@ -112,7 +112,7 @@ class NewPinScreen(FlowScreen):
 
     def _refuse(self, problems: tuple[PinProblem, ...]) -> None:
         say = self.query_one("#again-feedback", Say)
-        say.show("pin.not_sent", problems=problem_terms(problems))
+        say.show("pin.not_sent", problems=problem_terms(problems, self.reset))
         first = self.query_one("#first", PinInput)
         (
             self.query_one("#again", PinInput) if first.value and PinProblem.MISMATCH in problems else first

@@ -14,6 +14,7 @@ from readers.jpki import PinKind
 from readers.pin import Pin
 from reset_flow import states as st
 from reset_flow.pin_rules import pin_problems
+from tui.choices import Task
 from tui.screens.flow_work import FlowScreen
 from tui.widgets.pin_input import PinInput
 from tui.widgets.pin_words import problem_terms
@@ -32,11 +33,12 @@ class ProofPinScreen(FlowScreen):
 
     def body(self) -> Iterable[Widget]:
         yield Say(id="progress")
-        yield Say(id="asked", classes="asked")
-        yield Say(id="last-try", classes="warning")
-        yield Say(id="upper")
+        yield Say(id="resets", classes="verdict")
+        yield Say(id="asked", classes="asked pin-words")
+        yield Say(id="last-try", classes="warning pin-words")
+        yield Say(id="upper", classes="pin-words")
         yield PinInput(self.pin, id="pin", help_key=f"help.proof.{self.pin.value}")
-        yield Say(id="feedback")
+        yield Say(id="feedback", classes="pin-words")
 
     def on_mount(self) -> None:
         assert self.state is not None
@@ -49,6 +51,13 @@ class ProofPinScreen(FlowScreen):
             return
         assert isinstance(state, st.NeedPin)
         pin = Term(f"pin.label.{state.pin.value}")
+        # Which PIN this task resets, before any PIN is typed: with two reservations, or a second
+        # step 2 on the same card, staff must not find out only on the new-PIN screen.
+        task = self.wizard.task
+        step = "step2" if task is not None and task.task is Task.STEP2 else "step1"
+        self.query_one("#resets", Say).show(
+            f"proof.resets.{step}", reset=Term(f"pin.label.{state.reset.value}"), pin=pin
+        )
         self.query_one("#asked", Say).show(
             "proof.asked",
             pin=pin,
@@ -79,7 +88,7 @@ class ProofPinScreen(FlowScreen):
         problems = pin_problems(self.pin, event.value) if event.value else ()
         feedback = self.query_one("#feedback", Say)
         if problems:
-            feedback.show("pin.problems", problems=problem_terms(problems))
+            feedback.show("pin.problems", problems=problem_terms(problems, self.pin))
         elif event.value:
             feedback.show("pin.format_ok")
         else:
@@ -96,7 +105,7 @@ class ProofPinScreen(FlowScreen):
         problems = pin_problems(self.pin, field.value)
         if problems:
             # Nothing goes to the card until the entry can be this PIN: no try is spent on a typo.
-            self.query_one("#feedback", Say).show("pin.not_sent", problems=problem_terms(problems))
+            self.query_one("#feedback", Say).show("pin.not_sent", problems=problem_terms(problems, self.pin))
             return
         try:
             pin = Pin(field.value)

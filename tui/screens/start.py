@@ -50,13 +50,14 @@ class StartScreen(WizardScreen):
             yield Say("start.readers", classes="label")
             yield Say(id="discovering")
             yield ChoiceList(id="readers", help_key="help.start.readers")
+            yield Say(id="reader-chosen")  # the choice in words: a tint alone is not seen by all
         yield Say("start.tasks", classes="label")
         yield ChoiceList(*self._task_options(), id="tasks", help_key="help.start.tasks")
         self._filled = (self.app.lang, None)
 
     def on_mount(self) -> None:
         if self.wizard.preselected:
-            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
+            self._say_reader()
             self.query_one("#tasks", OptionList).focus()
             return
         self.query_one("#readers", OptionList).focus()
@@ -95,6 +96,7 @@ class StartScreen(WizardScreen):
         if self._filled is None or self._filled[0] != self.app.lang:
             self._fill_tasks()
         self._filled = (self.app.lang, self.wizard.choices)
+        self._say_reader()  # its words are drawn text too
         super().relabel()
 
     def _fill(self, selector: str, options: list[Option], highlight: int | None = None) -> None:
@@ -120,9 +122,27 @@ class StartScreen(WizardScreen):
             return self.app.t(key, detail=choice.detail)
         return choice.reason or ""
 
+    def _say_reader(self) -> None:
+        """The reader in use, in words (the spec given on the command line is not words)."""
+        if self.wizard.reader_spec:
+            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self._reader_words())
+
+    def _reader_words(self) -> str:
+        spec = self.wizard.reader_spec or ""
+        for choice in self.wizard.choices or ():
+            if choice.spec == spec:
+                return self._choice_name(choice)
+        kind, _, rest = spec.partition(":")
+        profile = f"profile.{rest or 'adult'}"
+        if kind == "training" and i18n.has(self.app.lang, profile):
+            return self.app.t("reader.training", profile=self.app.t(profile))
+        if kind in ("pcsc", "nfc") and not rest:
+            return self.app.t(f"reader.{kind}-any")
+        return spec
+
     def _fill_readers(self) -> None:
         if self.wizard.preselected:
-            self.query_one("#reader-chosen", Say).show("start.reader_chosen", reader=self.wizard.reader_spec)
+            self._say_reader()
             return
         if self.wizard.choices is None:
             return  # discovery has not answered yet
@@ -152,6 +172,7 @@ class StartScreen(WizardScreen):
         event.stop()
         if event.option_list.id == "readers":
             self.wizard.reader_spec = event.option.id
+            self._say_reader()
             self.clear_error()
             self.query_one("#tasks", OptionList).focus()
         else:

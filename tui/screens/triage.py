@@ -109,18 +109,27 @@ class ChooseReservationScreen(FlowScreen):
         yield listing
 
     def on_mount(self) -> None:
+        self._fill()
         self.query_one(OptionList).focus()
 
     def relabel(self) -> None:
         super().relabel()
-        if isinstance(self.state, st.ChooseReservation):
-            listing = self.query_one(OptionList)
-            highlighted = listing.highlighted
-            listing.clear_options()
-            listing.add_options(
-                Option(self.app.t(f"pin.label.{pin.value}"), id=pin.value) for pin in self.state.choices
-            )
-            listing.highlighted = highlighted or 0
+        self._fill()
+
+    def show_state(self, state: st.FlowState) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        """One option per reserved PIN, named in the current language; the highlight kept."""
+        if not isinstance(self.state, st.ChooseReservation):
+            return
+        listing = self.query_one(OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(
+            Option(self.app.t(f"pin.label.{pin.value}"), id=pin.value) for pin in self.state.choices
+        )
+        listing.highlighted = highlighted or 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -6,7 +6,6 @@ from rich.text import Text
 from textual.widgets import Input
 
 from readers.jpki import PinKind
-from readers.pin import MAX_PIN_LENGTH
 from reset_flow.pin_rules import as_typed
 
 
@@ -16,7 +15,8 @@ class PinInput(Input):
 
     def __init__(self, kind: PinKind, *, id: str, help_key: str) -> None:
         # A steady cursor: blinking distracts, and braille displays follow the position anyway.
-        super().__init__(password=True, id=id, max_length=MAX_PIN_LENGTH)
+        # No max_length: a key past the longest PIN would vanish silently; the rules say "too long".
+        super().__init__(password=True, id=id)
         self.cursor_blink = False
         self.kind = kind
         self.help_key = help_key

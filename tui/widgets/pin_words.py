@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reset_flow.pin_rules import PinProblem
+from readers.jpki import PinKind
+from reset_flow.pin_rules import PIN_FORMATS, PinProblem
 from tui.widgets.say import Terms
 
 
-def problem_terms(problems: Iterable[PinProblem]) -> Terms:
-    return Terms(f"pin.problem.{problem.value}" for problem in problems if problem is not PinProblem.EMPTY)
+def problem_terms(problems: Iterable[PinProblem], kind: PinKind | None = None) -> Terms:
+    """The sentences of ``problems`` for a ``kind`` PIN: a 4-digit PIN's wrong character is told
+    its own rule (digits only), not the signing PIN's letters and digits."""
+    digits_only = kind is not None and PIN_FORMATS[kind].digits_only
+    return Terms(_key(problem, digits_only) for problem in problems if problem is not PinProblem.EMPTY)
+
+
+def _key(problem: PinProblem, digits_only: bool) -> str:
+    if digits_only and problem is PinProblem.BAD_CHARACTER:
+        return "pin.problem.bad-character.digits"
+    return f"pin.problem.{problem.value}"
