@@ -6,6 +6,7 @@
     answer_signing_questions(details_changed, loss_reported)
                          AskSigningCertificate -> ConfirmIdentity | GoToWindow
     confirm_identity()   ConfirmIdentity -> NeedPin | PinBlocked
+    card_expired()       ConfirmIdentity -> GoToWindow(card-expired)
     enter_pin(pin)       NeedPin -> ConfirmLastTry | PinWasWrong | PinBlocked | ReservationMade | ...
     confirm_last_try() / decline_last_try(), resume(), retry(), cancel()   (see flow.py)
 
@@ -83,6 +84,11 @@ class Step1(ResetFlow):
         """Staff checked the resident against the photo ID in person."""
         self._require("confirm_identity", ConfirmIdentity)
         return await self._guard(self._ask_pin, self._ask_pin)
+
+    async def card_expired(self) -> FlowState:
+        """Staff read on the card's face that the card itself has expired: no reset, the window."""
+        self._require("card_expired", ConfirmIdentity)
+        return await self._settle(GoToWindow((Reason(ReasonCode.CARD_EXPIRED, RESETTABLE_PINS),)))
 
     async def _after_proof_pin(self) -> FlowState:
         self._request: Proof | None = None

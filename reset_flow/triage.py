@@ -53,6 +53,9 @@ class ReasonCode(StrEnum):
     # the resident's answers to staff before a signing-PIN reset (flows add them)
     DETAILS_CHANGED = "details-changed"  # name, address, birth date or sex changed: signing cert revoked
     LOSS_REPORTED = "loss-reported"  # a reported loss suspends the certificates
+    # The card's own expiry is printed on its face; the chip gives it only behind a PIN, so staff
+    # read it on the photo-ID screen and say so by a key (flows add it).
+    CARD_EXPIRED = "card-expired"
     # the certificates
     AUTH_CERTIFICATE_EXPIRED = "auth-certificate-expired"
     SIGN_CERTIFICATE_EXPIRED = "sign-certificate-expired"
@@ -240,6 +243,7 @@ REASON_TEXT: dict[ReasonCode, str] = {
         " certificate was revoked; a new one is issued at the window"
     ),
     ReasonCode.LOSS_REPORTED: "a loss of the card was reported: its certificates are suspended; window only",
+    ReasonCode.CARD_EXPIRED: "the card itself has expired (the date on its face): window only",
     ReasonCode.AUTH_CERTIFICATE_EXPIRED: "user-authentication certificate expired",
     ReasonCode.SIGN_CERTIFICATE_EXPIRED: "signing certificate expired",
     ReasonCode.AUTH_CERTIFICATE_NOT_YET_VALID: "user-authentication certificate not yet valid",

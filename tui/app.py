@@ -18,7 +18,7 @@ from tui import i18n
 from tui.cursor import cursor_spot
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST, next_theme
 from tui.unattended import UnattendedPins
-from tui.widgets.say import Inline, Term, Terms
+from tui.widgets.say import Chains, Inline, Term, Terms
 from tui.wizard import Wizard
 
 if TYPE_CHECKING:
@@ -87,6 +87,14 @@ class ResetApp(UnattendedPins, App[int]):
             return "\n".join("- " + self.t(key) for key in value)
         if isinstance(value, Inline):
             return self.t("list.separator").join(self.t(key) for key in value)
+        if isinstance(value, Chains):
+            names = (
+                self.t("chains.some_stores", name=chain.name(self.lang))
+                if chain.some_stores
+                else chain.name(self.lang)
+                for chain in value
+            )
+            return self.t("list.separator").join(names)
         return value
 
     # --- the terminal cursor on the focused control ---------------------------------------------

@@ -60,6 +60,9 @@ def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, C
     """The wizard of the options every screen mode shares, and the config file they override."""
     if reader is not None:
         check_spec(reader)  # a reader that cannot work is refused here, not after a task is chosen
+    from reset_flow.kiosk_chains import shipped_kiosk_chains
+
+    shipped_kiosk_chains()  # a malformed store list stops here, with its own error, not mid-verdict
     config = load_config(args.config)
     wizard = build_wizard(
         reader,

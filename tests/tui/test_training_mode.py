@@ -43,7 +43,7 @@ async def test_training_mode_by_the_switch_trusts_training_cards_on_any_reader(t
         await settle(pilot)
         await press(pilot, "enter")
         assert "研修用（TRAINING）" in first_line(app)
-        assert "判定：コンビニで初期化できます" in screen_text(app)
+        assert "判定：コンビニ等で初期化できます" in screen_text(app)
 
 
 async def test_a_training_card_on_a_counter_reader_is_not_trusted_without_training_mode(

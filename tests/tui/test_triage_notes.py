@@ -19,7 +19,7 @@ BLOCKED = {
     ("ja", EF_JUKI_PIN): "住民基本台帳用暗証番号がロックされています。初期化は窓口でのみでき",
     ("ja", EF_KENMEN_PIN): "券面事項入力補助用暗証番号がロックされています。初期化は窓口でのみでき",
 }
-KIOSK = {"en": "KIOSK PATH POSSIBLE", "ja": "コンビニで手続きできます"}
+KIOSK = {"en": "KIOSK PATH POSSIBLE", "ja": "コンビニ等で手続きできます"}
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

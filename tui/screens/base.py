@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import OptionList
 
 from tui.errors import Explanation, explain
 from tui.jst import jst
@@ -29,6 +31,10 @@ class WizardScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "forward", "key.forward", key_display="Enter"),
         Binding("escape", "back", "key.back", key_display="Esc"),
+        # Shown only when there is more to read: the error note if one is up, else the body.
+        # Priority, so a focused entry does not swallow the keys; a focused list keeps its own.
+        Binding("pagedown", "read_more(1)", "key.read_more", key_display="PgUp/PgDn", priority=True),
+        Binding("pageup", "read_more(-1)", "key.read_more", show=False, priority=True),
     ]
 
     # Whether this screen is where a task starts (Escape in a flow goes back to it).
@@ -110,6 +116,7 @@ class WizardScreen(Screen):
         explanation = error if isinstance(error, Explanation) else explain(error, action=action)
         self.query_one(ErrorNote).explain(explanation)
         self.refresh_bindings()
+        self.call_after_refresh(self.refresh_bindings)  # whether PgDn has more to show
 
     def clear_error(self) -> None:
         self.query_one(ErrorNote).clear()
@@ -157,4 +164,17 @@ class WizardScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return self.can_go_back()
+        if action.partition("(")[0] == "read_more":
+            return not isinstance(self.focused, OptionList) and self._reading().max_scroll_y > 0
         return True
+
+    def _reading(self) -> VerticalScroll:
+        """What PgUp/PgDn scroll: the error note when one is shown, else the body."""
+        return self.query_one(ErrorNote) if self.error_shown else self.query_one("#body", VerticalScroll)
+
+    def action_read_more(self, direction: int) -> None:
+        reading = self._reading()
+        reading.scroll_page_down() if direction > 0 else reading.scroll_page_up()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.refresh_bindings)

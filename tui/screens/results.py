@@ -11,6 +11,7 @@ from textual.widget import Widget
 from reset_flow import states as st
 from tui.jst import jst
 from tui.screens.flow_work import FlowScreen
+from tui.screens.triage import where_to_go
 from tui.widgets.say import Say, Term, Terms
 
 
@@ -25,6 +26,7 @@ class ResultScreen(FlowScreen):
         yield Say(id="detail", classes="verdict")  # the deadline, or the tries: what to tell the resident
         yield Say(id="extra")
         yield Say(id="next")
+        yield Say(id="where")
 
     def on_mount(self) -> None:
         self.ended = True
@@ -55,6 +57,8 @@ class ReservationScreen(ResultScreen):
             self.line("next", "reserved.open_now")
         else:
             self.line("next", "reserved.opens_at", opening=jst(state.next_opening))
+        key, values = where_to_go(state.reset)
+        self.line("where", key, **values)
 
 
 class ResetResultScreen(ResultScreen):

@@ -12,10 +12,22 @@ from textual.widgets.option_list import Option
 
 from readers.jpki import PinKind
 from reset_flow import states as st
+from reset_flow.kiosk_chains import shipped_kiosk_chains
 from reset_flow.pin_rules import proof_pin_for
 from tui.screens.flow_work import FlowScreen
 from tui.states import notes_of, reason_terms, window_reasons
-from tui.widgets.say import Say, Term
+from tui.widgets.say import Chains, Say, Term
+
+
+def where_to_go(reset: PinKind) -> tuple[str, dict[str, object]]:
+    """The catalog entry naming the store chains whose kiosks reset ``reset``, with its values."""
+    chains = shipped_kiosk_chains()
+    values: dict[str, object] = {
+        "reset": Term(f"pin.label.{reset.value}"),
+        "chains": Chains(chains.offering(reset)),
+        "as_of": chains.as_of.isoformat(),
+    }
+    return "chains.where", values
 
 
 class TriageScreen(FlowScreen):
@@ -29,6 +41,7 @@ class TriageScreen(FlowScreen):
         yield Say(id="progress")
         yield Say(id="verdict", classes="verdict")
         yield Say(id="reasons")
+        yield Say(id="where")
         yield Say(id="notes")
         yield Say(id="bring")
 
@@ -45,10 +58,10 @@ class TriageScreen(FlowScreen):
         return isinstance(self.state, st.ChoosePin) and self.reset in self.state.choices
 
     def show_state(self, state: st.FlowState) -> None:
-        verdict, reasons, notes, bring = (
-            self.query_one(f"#{n}", Say) for n in ("verdict", "reasons", "notes", "bring")
+        verdict, reasons, where, notes, bring = (
+            self.query_one(f"#{n}", Say) for n in ("verdict", "reasons", "where", "notes", "bring")
         )
-        for say in (reasons, notes, bring):
+        for say in (reasons, where, notes, bring):
             say.clear()
         if isinstance(state, st.GoToWindow):
             self.ended = True
@@ -63,6 +76,8 @@ class TriageScreen(FlowScreen):
             )
             if self.possible:
                 verdict.show("triage.kiosk", reset=reset, proof=proof)
+                key, values = where_to_go(self.reset)
+                where.show(key, **values)
                 self.set_instruction("triage.instruction.kiosk", proof=proof)
             else:
                 self.ended = True

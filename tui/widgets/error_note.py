@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 
 from tui.errors import Explanation
 from tui.widgets.say import Say
 
 
-class ErrorNote(Vertical):
+class ErrorNote(VerticalScroll, can_focus=False):
     """Hidden until ``explain``; then a heading that starts with the word for the problem (not a
-    colour), the explanation, and the next action."""
+    colour), the explanation, and the next action. A long one (the window's what-to-bring) scrolls
+    with PgUp/PgDn rather than running off a small terminal."""
 
     def compose(self) -> ComposeResult:
         yield Say(id="error-title", classes="error-title")

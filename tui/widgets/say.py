@@ -24,6 +24,12 @@ class Inline(tuple):
     __slots__ = ()
 
 
+class Chains(tuple):
+    """Store chains (``reset_flow.kiosk_chains.Chain``), named in the current language in one line."""
+
+    __slots__ = ()
+
+
 class Say(Widget):
     """A catalog entry, drawn in the app's current language each time it is rendered, so a
     language switch only needs a refresh. Hidden while it has no key."""
