@@ -1,22 +1,41 @@
 """Base of the backends whose library blocks (pyscard, nfcpy).
 
-Every call of a connection runs on one thread of its own, in order, and the asyncio loop only
-awaits: it never blocks. The thread lives from the first call to ``_end_thread``.
+Under an event loop, every call of a connection runs on one thread of its own, in order, and the
+loop only awaits: it never blocks. The thread lives from the first call to ``_end_thread``.
+
+With no loop running (a one-shot command such as ``status`` driving its coroutine to the end
+itself), there is nothing to keep free: the calls run on the caller's thread, in the same order,
+and neither asyncio nor a thread is started.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from readers.apdu import is_extended
 from readers.errors import CardRemoved, ExtendedLengthUnsupported, NoReader
 from readers.reader import CARD_REMOVED, READER_LOST, Reader
 
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
 T = TypeVar("T")
+
+
+def loop_running() -> bool:
+    """Whether an asyncio event loop runs on this thread. Asyncio not imported means no loop, and
+    a one-shot command that never imports it saves its import time."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class BlockingReader(Reader):
@@ -27,13 +46,22 @@ class BlockingReader(Reader):
         self._thread: ThreadPoolExecutor | None = None
 
     async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        if not loop_running():
+            return function(*args)
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
         if self._thread is None:
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.thread_name)
         return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
 
     async def _end_thread(self, last: Callable[[], None]) -> None:
-        """Run ``last`` on the thread (its errors do not matter any more), then let it go."""
+        """Run ``last`` where the calls ran (its errors do not matter any more), then let the
+        thread go."""
         if self._thread is None:
+            if not loop_running():  # the calls ran here, or none ran: ``last`` is then a no-op
+                with contextlib.suppress(Exception):
+                    last()
             return
         with contextlib.suppress(Exception):
             await self._run(last)

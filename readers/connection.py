@@ -8,11 +8,12 @@ learnt of each PIN.
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from readers.apdu import EXTENDED_MAX, SHORT_MAX, Command, Response
+from readers.blocking import loop_running
 from readers.errors import (
     ExtendedLengthUnsupported,
     MalformedResponse,
@@ -33,6 +34,11 @@ STATUS_END_OF_FILE = 0x6282  # "end of file reached before Le bytes": the data i
 
 
 async def _pause() -> None:
+    if not loop_running():  # a one-shot command with no loop: nothing else waits to run
+        time.sleep(SETTLE_SECONDS)
+        return
+    import asyncio  # here: a card check with no loop never imports it
+
     await asyncio.sleep(SETTLE_SECONDS)
 
 

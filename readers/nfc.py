@@ -1,8 +1,9 @@
 """NFC readers driven by nfcpy (Sony RC-S380, RC-S330/360/370, PN533, ...): the My Number Card
 as an ISO 14443 Type B card.
 
-nfcpy blocks while it talks to the device, so each ``NfcReader`` runs every nfcpy call of its
-connection on one thread of its own and the asyncio loop only awaits. ``connect`` opens the
+nfcpy blocks while it talks to the device, so under an event loop each ``NfcReader`` runs every
+nfcpy call of its connection on one thread of its own and the loop only awaits (``status`` runs
+them on its own thread, with no loop: ``readers.blocking``). ``connect`` opens the
 device by its nfcpy path (``usb``, ``usb:054c:06c3``, ``tty:USB0:pn532``, ``udp:host:port``),
 senses a Type B target (waiting up to ``card_timeout`` seconds), activates it and returns the ATR
 a PC/SC reader would synthesise for it. ``transmit`` sends raw APDUs with ``Type4BTag.transceive``
@@ -12,18 +13,12 @@ built with ``extended_length=True``). Every nfcpy failure becomes a typed error.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import errno
 import logging
 import threading
 import time
 from typing import Any
-
-import nfc
-import nfc.clf
-import nfc.tag
-from nfc.tag.tt4 import Type4BTag, Type4TagCommandError
 
 from readers.blocking import BlockingReader
 from readers.bridges.type_b import atr_for
@@ -37,6 +32,7 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
+from readers.nfcpy import Type4BTag, Type4TagCommandError, nfc
 from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
@@ -183,11 +179,9 @@ class NfcReader(BlockingReader):
         try:
             await self._run(self._open)
             atr, waited = await self._run(self._sense, self.card_timeout)
-        except asyncio.CancelledError:
-            self._cancel.set()
-            await self._end_thread(self._close)
-            raise
         except BaseException:
+            # A cancelled wait stops the look for a card on the thread (a failed one has stopped).
+            self._cancel.set()
             await self._end_thread(self._close)
             raise
         if waited:

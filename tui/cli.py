@@ -76,22 +76,24 @@ def _tui(args: argparse.Namespace) -> int:
     return run_tui(args)
 
 
-# Readers that answer in-process: a conversation with them never waits on I/O.
-_IN_PROCESS = ("training:", "replay:")
+# Readers whose card check never suspends without an event loop: the in-process ones answer at
+# once, and an NFC reader's blocking calls then run on the caller's thread (readers.blocking).
+_NO_LOOP = ("training:", "replay:", "nfc:")
 
 
 def _run_to_end(coroutine: Coroutine[object, object, int]) -> int:
     """Run a coroutine that never suspends, without an event loop.
 
-    A card check on a training card or a recording never waits, and starting asyncio (with the
-    ssl module it imports) would cost as much as the check itself: ``status`` stays quick.
+    A card check on a training card, a recording or an NFC reader has nothing to run beside it,
+    and starting asyncio (with the ssl module it imports) would cost a large part of the check
+    itself: ``status`` stays quick.
     """
     try:
         coroutine.send(None)
     except StopIteration as done:
         return done.value
     coroutine.close()
-    raise RuntimeError("an in-process reader waited for I/O")
+    raise RuntimeError("a card check waited for an event loop")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in TUI_COMMANDS:
             return TUI_COMMANDS[args.command].run(args)
         coroutine = COMMANDS[args.command].run(args)
-        if args.command == "status" and args.reader.startswith(_IN_PROCESS):
+        if args.command == "status" and args.reader.startswith(_NO_LOOP):
             return _run_to_end(coroutine)
         import asyncio
 

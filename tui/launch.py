@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date, datetime, time
 from pathlib import Path
 
 from readers.spec import check_spec
-from reset_flow.clock import JST, parse_moment
 from reset_flow.config import Config, load_config
-from reset_flow.errors import TrainingClockInvalid
 from tui.app import ResetApp
 from tui.terminal import require_terminal
+from tui.training_time import training_moment
 from tui.wizard import Wizard
-
-
-def parse_at(text: str, today: date | None = None) -> datetime:
-    """``--at``: ``HH:MM`` (today in Japan time), or an ISO date and time; without a zone it is
-    Japan time (``parse_moment``)."""
-    try:
-        if _CLOCK_TIME.fullmatch(text):
-            day = today or datetime.now(JST).date()  # the command line is where the clock is read
-            return datetime.combine(day, time.fromisoformat(text.zfill(5)), tzinfo=JST)
-        return parse_moment(text)
-    except ValueError:
-        raise TrainingClockInvalid(
-            f"--at {text!r}: use HH:MM (today, Japan time) or an ISO time such as 2026-04-01T22:30"
-        ) from None
-
-
-_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}")
 
 
 def build_wizard(
@@ -52,10 +32,7 @@ def build_wizard(
     if wizard.server_url is not None:
         wizard.token = terminal_token(config, token_file)
     if at is not None:
-        if not wizard.training:
-            # The service clock may only be moved for training: a resident's card keeps real time.
-            raise TrainingClockInvalid("--at needs a training card or a recording (--reader training:...)")
-        wizard.training_at = parse_at(at)
+        wizard.training_at = training_moment(at, wizard.training)
     return wizard
 
 

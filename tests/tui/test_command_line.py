@@ -59,7 +59,7 @@ def test_the_training_clock_is_refused_off_training(
 def test_at_as_hh_mm_is_today_in_japan_time() -> None:
     from datetime import date
 
-    from tui.launch import parse_at
+    from tui.training_time import parse_at
 
     assert parse_at("9:30", today=date(2026, 4, 1)).isoformat() == "2026-04-01T09:30:00+09:00"
     wizard = build_wizard("training:adult", None, "22:30")

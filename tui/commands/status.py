@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from readers.card_check import SignPinOutcome
@@ -41,12 +41,11 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from readers.card_check import check_card, report_json
     from readers.connection import CardConnection
     from readers.spec import open_reader
 
+    now, checks = _judging(args)  # before the card: a wrong --at spends nothing
     sign_pin = ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
     reader = open_reader(args.reader)
     await reader.connect()
@@ -54,8 +53,6 @@ async def run(args: argparse.Namespace) -> int:
         report = await check_card(CardConnection(reader), sign_pin, confirm_last_try=last_try_prompt())
     finally:
         await reader.disconnect()
-    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
-    checks = _trust_checks(args)
     if args.json:
         import json
 
@@ -78,9 +75,10 @@ async def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _trust_checks(args: argparse.Namespace) -> tuple[RevocationCheck, IssuerCheck]:
-    """What this terminal trusts: the training CAs for a training card or a recording (or in
-    training mode), else the trust store's issuers."""
+def _judging(args: argparse.Namespace) -> tuple[datetime, tuple[RevocationCheck, IssuerCheck]]:
+    """The moment of the verdict (``--at`` for training, else the wall clock) and what this
+    terminal trusts: the training CAs for a training card or a recording (or in training mode),
+    else the trust store's issuers."""
     from reset_flow.config import load_config
     from reset_flow.trust_setup import open_trust_store, terminal_trust
 
@@ -89,7 +87,15 @@ def _trust_checks(args: argparse.Namespace) -> tuple[RevocationCheck, IssuerChec
     training = training or args.reader.startswith(("training:", "replay:"))
     store = open_trust_store(args.trust_store or config.trust_store_folder)
     trust = terminal_trust(store, training=training)
-    return trust.revocation_of, trust.trusts_issuer_of  # type: ignore[return-value]
+    return _triage_moment(args.at, training), (trust.revocation_of, trust.trusts_issuer_of)  # type: ignore[return-value]
+
+
+def _triage_moment(at: str | None, training: bool) -> datetime:
+    """``--at`` moves the moment of the verdict for training, as it moves the TUI's service clock;
+    a resident's card is judged by the wall clock (the command line is the edge that reads it)."""
+    from tui.training_time import training_moment
+
+    return datetime.now(UTC) if at is None else training_moment(at, training)
 
 
 def _reader_words(t: Translate, lang: str, spec: str, name: str) -> str:

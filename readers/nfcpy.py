@@ -1,0 +1,57 @@
+"""nfcpy for card access only: the parts a card over ISO-DEP never needs load on first use.
+
+``import nfc`` imports ``nfc.llcp``, its peer-to-peer half, whose security module looks for an
+OpenSSL 1.0 library with ``ctypes.util.find_library`` (a run of ``ldconfig``): a third of nfcpy's
+import time. ``nfc.clf`` imports ``usb1`` (with ctypes and json) for USB devices, which a
+``udp:`` or ``tty:`` device never uses. Before nfcpy is imported, each is put in ``sys.modules``
+as a module whose body runs when a name is first read from it: nfcpy and anyone else still find
+every name there, only later, and a missing package still fails the import as before.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import sys
+import types
+
+DEFERRED = ("nfc.llcp", "usb1")
+
+
+class _LoadedOnFirstUse(types.ModuleType):
+    """A module whose body has not run yet; reading a name it lacks runs it (once)."""
+
+    def __getattr__(self, name: str) -> object:
+        self.__class__ = types.ModuleType  # from here on an ordinary module
+        self.__spec__.loader.exec_module(self)  # type: ignore[union-attr]
+        return getattr(self, name)
+
+
+def _defer(name: str) -> None:
+    """Put ``name`` (a module, or a subpackage of a package not imported yet) in ``sys.modules``,
+    unrun. The import system reads only a module's ``__spec__`` (set here) when it finds one
+    already in ``sys.modules``: ``import nfc.llcp`` and ``from . import llcp`` bind it unrun."""
+    top, _, rest = name.partition(".")
+    if name in sys.modules or top in sys.modules:
+        return  # already imported here: nothing to save
+    spec = importlib.machinery.PathFinder.find_spec(top)
+    if spec is not None and rest:
+        if spec.submodule_search_locations is None:
+            return
+        spec = importlib.machinery.PathFinder.find_spec(name, spec.submodule_search_locations)
+    if spec is None or spec.loader is None:
+        return  # not installed: the import below fails as it would have
+    module = importlib.util.module_from_spec(spec)
+    module.__class__ = _LoadedOnFirstUse
+    sys.modules[name] = module
+
+
+for _name in DEFERRED:
+    _defer(_name)
+
+import nfc  # noqa: E402  (after the deferral, which must come first)
+import nfc.clf  # noqa: E402
+import nfc.tag  # noqa: E402
+from nfc.tag.tt4 import Type4BTag, Type4TagCommandError  # noqa: E402
+
+__all__ = ["Type4BTag", "Type4TagCommandError", "nfc"]
