@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 
-from readers.errors import ReaderSpecInvalid
 from readers.spec import check_spec
-from reset_flow.clock import parse_moment
 from reset_flow.config import Config, load_config
 from tui.app import ResetApp
 from tui.terminal import require_terminal
+from tui.training_time import training_moment
 from tui.wizard import Wizard
-
-
-def parse_at(text: str) -> datetime:
-    """``--at``: an ISO date and time; without a zone it is Japan time (``parse_moment``)."""
-    try:
-        return parse_moment(text)
-    except ValueError:
-        raise ReaderSpecInvalid(f"--at {text!r}: use an ISO time such as 2026-04-01T22:30") from None
 
 
 def build_wizard(
@@ -42,10 +32,7 @@ def build_wizard(
     if wizard.server_url is not None:
         wizard.token = terminal_token(config, token_file)
     if at is not None:
-        if not wizard.training:
-            # The service clock may only be moved for training: a resident's card keeps real time.
-            raise ReaderSpecInvalid("--at needs a training card or a recording (--reader training:...)")
-        wizard.training_at = parse_at(at)
+        wizard.training_at = training_moment(at, wizard.training)
     return wizard
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.moments import TRAINING_NOW
 from tests.reset_flow.served import ROOT, free_port
 
 
@@ -32,7 +33,7 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 def test_status_json_carries_the_triage(
     profile: str, verdict: str, kiosk_pins: list[str], code: str | None
 ) -> None:
-    done = cli("status", "--reader", f"training:{profile}", "--json")
+    done = cli("--at", TRAINING_NOW.isoformat(), "status", "--reader", f"training:{profile}", "--json")
     assert done.returncode == 0, done.stderr
     triage = json.loads(done.stdout)["triage"]
     assert (triage["verdict"], triage["kiosk_pins"]) == (verdict, kiosk_pins)
@@ -171,3 +172,15 @@ def test_status_says_in_words_that_a_certificate_does_not_decode(tmp_path: Path)
     assert "user-authentication certificate unreadable (it does not decode)" in text.stdout
     data = cli("status", "--reader", f"replay:{replay}", "--json")
     assert "auth-certificate-malformed" in [r["code"] for r in json.loads(data.stdout)["triage"]["reasons"]]
+
+
+def test_status_takes_a_moment_only_for_a_training_card() -> None:
+    """``--at`` judges a training card at that moment; a resident's card keeps the real time, and
+    the refusal comes before the card is touched."""
+    expired = cli("--at", "2032-06-01T10:00", "status", "--reader", "training:adult", "--json")
+    assert expired.returncode == 0, expired.stderr
+    reasons = [r["code"] for r in json.loads(expired.stdout)["triage"]["reasons"]]
+    assert "auth-certificate-expired" in reasons
+    refused = cli("--at", TRAINING_NOW.isoformat(), "status", "--reader", "pcsc:Counter Reader")
+    assert refused.returncode == 2
+    assert "--at needs a training card" in refused.stderr

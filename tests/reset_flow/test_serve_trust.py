@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from readers.card_identity import card_identity
 from readers.jpki import PinKind
 from reset_flow.client import ReservationClient
-from reset_flow.clock import SystemClock
 from reset_flow.errors import ServiceRefused
 from reset_flow.proof import Proof, ProofPurpose, proof_digest
 from reset_flow.training_proof import TrainingProver
 from reset_flow.trust_setup import open_trust_store
 from tests.issuer import made_issuer
+from tests.moments import TRAINING_NOW
 from tests.reset_flow.served import TOKEN, serve
 from tests.reset_flow.test_cli import cli
 
@@ -28,7 +28,7 @@ MODE = "JPKI-Reset-Mode"
 def trust_made_issuer(folder: Path) -> None:
     issuer = made_issuer()
     store = open_trust_store(folder)
-    now = SystemClock().now()
+    now = TRAINING_NOW
     for purpose, der in (
         (PinKind.AUTH, issuer.card.auth_ca_certificate),
         (PinKind.SIGN, issuer.card.sign_ca_certificate),
@@ -80,7 +80,7 @@ async def test_plain_serve_refuses_a_training_card_and_serves_a_trusted_issuer(t
 async def test_training_mode_from_the_config_says_training_on_every_answer(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("training = true\n", encoding="utf-8")
-    served = serve(tmp_path / "db.sqlite3", options=("--config", str(config)))
+    served = serve(tmp_path / "db.sqlite3", training_at=TRAINING_NOW, options=("--config", str(config)))
     try:
         async with ReservationClient.remote(served.url, TOKEN) as client:
             assert await reserve(client, training_proof) == "reserved"

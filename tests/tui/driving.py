@@ -17,10 +17,11 @@ from readers.discovery import training_choices
 from readers.emulated import EmulatedReader
 from readers.reader import Reader
 from reset_flow.client import ReservationClient
-from reset_flow.clock import Clock
+from reset_flow.clock import Clock, FixedClock
 from reset_flow.embedded import embedded_app
 from reset_flow.trust import TrustAnchors
 from reset_flow.trust_setup import training_trust
+from tests.moments import TRAINING_NOW
 from tui.app import ResetApp
 from tui.launch import build_wizard
 
@@ -37,6 +38,8 @@ def make_app(
     """The app as ``jpki-reset --reader READER --lang LANG [--at AT]`` builds it; discovery lists
     the training cards only, and the embedded service keeps its files in ``data_dir``."""
     built = build_wizard(reader, None, at)
+    if at is None:  # the flows judge the cards at a fixed moment, not by the machine's date
+        built.clock = FixedClock(TRAINING_NOW)
     built.discover = training_choices
     built.choices = training_choices()  # as discovery would list them on a laptop without readers
     built.data_dir = data_dir

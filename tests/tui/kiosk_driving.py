@@ -16,7 +16,7 @@ from tui.kiosk.app import KioskApp
 from tui.kiosk.beforehand import reserve_beforehand
 from tui.kiosk.host import KioskSettings
 from tui.kiosk.staff_code import StaffCode
-from tui.launch import parse_at
+from tui.training_time import parse_at
 from tui.wizard import Wizard
 
 AT = "2026-04-01T10:00:00+09:00"  # a Wednesday morning: kiosks open

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from readers.pin import PinKind
 from readers.spec import DEFAULT_SPEC
@@ -32,6 +33,7 @@ async def run(args: argparse.Namespace) -> int:
     from readers.connection import CardConnection
     from readers.spec import open_reader
 
+    extend = _triage_extension(args)  # before the card: a wrong --at spends nothing
     sign_pin = ask_pin("Signing PIN (6-16 letters and digits): ") if args.ask_sign_pin else None
     reader = open_reader(args.reader)
     await reader.connect()
@@ -40,7 +42,6 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         await reader.disconnect()
     data = report_json(report)
-    extend = _triage_extension(args)
     if extend is not None:
         data["triage"] = extend(report)
     if args.json:
@@ -57,10 +58,9 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, object]] | None:
-    """The reset rules' verdict at this moment, by what this terminal trusts: the training CAs for
-    a training card or a recording (or in training mode), else the trust store's issuers."""
-    from datetime import UTC, datetime
-
+    """The reset rules' verdict at this moment (``--at`` for training, else the wall clock), by
+    what this terminal trusts: the training CAs for a training card or a recording (or in training
+    mode), else the trust store's issuers."""
     from reset_flow.config import load_config
     from reset_flow.triage import triage_json
     from reset_flow.trust_setup import open_trust_store, terminal_trust
@@ -70,8 +70,16 @@ def _triage_extension(args: argparse.Namespace) -> Callable[[object], dict[str, 
     training = training or args.reader.startswith(("training:", "replay:"))
     store = open_trust_store(args.trust_store or config.trust_store_folder)
     trust = terminal_trust(store, training=training)
-    now = datetime.now(UTC)  # the command line is the edge where the wall clock is read
+    now = _triage_moment(args.at, training)
     return lambda report: triage_json(report, now, trust.revocation_of, trust.trusts_issuer_of)  # type: ignore[arg-type]
+
+
+def _triage_moment(at: str | None, training: bool) -> datetime:
+    """``--at`` moves the moment of the verdict for training, as it moves the TUI's service clock;
+    a resident's card is judged by the wall clock (the command line is the edge that reads it)."""
+    from tui.training_time import training_moment
+
+    return datetime.now(UTC) if at is None else training_moment(at, training)
 
 
 def status_text(data: dict, reader_name: str) -> str:
