@@ -47,6 +47,19 @@ def _highlighted_line(listing: OptionList) -> int:
     return line - round(listing.scroll_offset.y)
 
 
+def highlight_region(listing: OptionList) -> Region | None:
+    """Where the highlighted option's lines are on the screen (wherever the list is scrolled to,
+    in sight or not); None with nothing highlighted or the list not laid out."""
+    region: Region = listing.content_region
+    if listing.highlighted is None or not region:
+        return None
+    lines: dict[int, int] = getattr(listing, "_index_to_line", {})
+    start = lines.get(listing.highlighted, listing.highlighted)
+    after = [line for line in lines.values() if line > start]
+    height = (min(after) if after else listing.virtual_size.height) - start
+    return Region(region.x, region.y + _highlighted_line(listing), region.width, max(1, height))
+
+
 def _inside(widget: Widget, offset: Offset) -> Offset | None:
     region: Region = widget.content_region
     if not region:

@@ -10,10 +10,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Offset
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList
 
+from tui.cursor import highlight_region
 from tui.errors import Explanation, explain
 from tui.jst import jst
 from tui.widgets.banner import Banner
@@ -170,16 +172,43 @@ class WizardScreen(Screen):
         if action == "back":
             return self.can_go_back()
         if action.partition("(")[0] == "read_more":
-            return not isinstance(self.focused, OptionList) and self._reading().max_scroll_y > 0
+            more = any(reading.max_scroll_y > 0 for reading in self._readings())
+            return more and not isinstance(self.focused, OptionList)
         return True
 
-    def _reading(self) -> VerticalScroll:
-        """What PgUp/PgDn scroll: the error note when one is shown, else the body."""
-        return self.query_one(ErrorNote) if self.error_shown else self.query_one("#body", VerticalScroll)
+    def _readings(self) -> list[VerticalScroll]:
+        """What PgUp/PgDn scroll, in turn: the error note when one is shown, then the body (text
+        under a focused entry may be hidden below an error note at small sizes)."""
+        body = self.query_one("#body", VerticalScroll)
+        return [self.query_one(ErrorNote), body] if self.error_shown else [body]
 
     def action_read_more(self, direction: int) -> None:
-        reading = self._reading()
-        reading.scroll_page_down() if direction > 0 else reading.scroll_page_up()
+        # The first that can still move that way: the note is read to its end, then the body.
+        for reading in self._readings():
+            at_end = reading.scroll_y >= reading.max_scroll_y if direction > 0 else reading.scroll_y <= 0
+            if not at_end:
+                reading.scroll_page_down() if direction > 0 else reading.scroll_page_up()
+                return
+
+    def on_mount(self) -> None:
+        # Textual calls this as well as a screen's own on_mount. What is typed or said can grow
+        # the body or the note past what fits: the key bar then offers PgUp/PgDn (and drops them).
+        for reading in (self.query_one("#body", VerticalScroll), self.query_one(ErrorNote)):
+            self.watch(reading, "virtual_size", lambda _size: self.refresh_bindings(), init=False)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Arrows move the highlight inside a list, but a list taller than what the body shows
+        # at small sizes would leave it out of sight (and the terminal cursor off the screen).
+        self.call_after_refresh(self._bring_into_sight, event.option_list)
+
+    def _bring_into_sight(self, listing: OptionList) -> None:
+        body = self.query_one("#body", VerticalScroll)
+        option = highlight_region(listing)
+        if option is None or body not in listing.ancestors:
+            return
+        window = body.scrollable_content_region
+        inside_body = option.translate(Offset(-window.x, round(body.scroll_offset.y) - window.y))
+        body.scroll_to_region(inside_body, animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.refresh_bindings)
