@@ -163,5 +163,5 @@ def test_status_says_plainly_that_no_crl_is_configured(
     store.add(PinKind.AUTH, issuer.card.auth_ca_certificate, source="t", now=NOW, operator="t")
     assert main(["--trust-store", str(tmp_path), "status", "--reader", "pcsc"]) == 0
     text = capsys.readouterr().out
-    assert "Verdict: kiosk path possible" in text
-    assert "no CRL is configured for this card's issuer: revocation is NOT checked" in text
+    assert "VERDICT: the kiosk path can reset" in text
+    assert "no CRL is configured for this card's issuer on this terminal: revocation is not checked" in text
