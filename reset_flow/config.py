@@ -24,8 +24,8 @@ from typing import Any
 import platformdirs
 
 from reset_flow.errors import OperatorInputRefused, ServiceNotConfigured
-from reset_flow.trust_store import APP_NAME, default_trust_store
 
+APP_NAME = "jpki-reset"
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("ja", "en")
 
@@ -38,6 +38,12 @@ class ConfigInvalid(OperatorInputRefused):
 
 def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_NAME
+
+
+def default_trust_store() -> Path:
+    """The trust store's folder when neither the config nor an option names one. Here rather than
+    in ``trust_store``: finding the config must not load the certificate code."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.hashes import SHA1, SHA256
@@ -35,15 +34,10 @@ from readers.jpki import PinKind
 from reset_flow.errors import OperatorInputRefused, ServiceError
 from reset_flow.trust import IssuerAnchor, TrustAnchors, load_certificate
 
-APP_NAME = "jpki-reset"
 FORMAT = "jpki-reset/trust-store"
 ANCHORS_FILE = "anchors.json"
 AUDIT_FILE = "audit.jsonl"
 _GENESIS = "0" * 64  # the "line before" the first audit line
-
-
-def default_trust_store() -> Path:
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
 class TrustStoreInvalid(ServiceError):
