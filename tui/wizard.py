@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from readers.card_check import CardReport
     from readers.connection import CardConnection
     from readers.discovery import ReaderChoice
-    from readers.jpki import PinKind
+    from readers.pin import PinKind
     from readers.reader import Reader
     from reset_flow.client import ReservationClient
     from reset_flow.clock import Clock
