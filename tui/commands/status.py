@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING
 
 from readers.card_check import SignPinOutcome
 from reset_flow.triage import Verdict
-from tui.card_words import certificate_notes, certificate_state, pin_state, verdict_line
+from tui.card_words import certificate_notes, certificate_state, pin_state, reason_terms, verdict_line
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
 from tui.i18n import default_language, has
 from tui.i18n.terms import Term, Translate, translator
 from tui.jst import jst
-from tui.states import reason_terms
 
 if TYPE_CHECKING:
     from readers.card_check import CardReport, SignPinCheck
