@@ -19,7 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -122,11 +122,17 @@ class TrustChange:
 
 
 class TrustStore:
-    """``refused``: SHA-256 of CA certificates never to store (the training CAs)."""
+    """``refused`` gives the SHA-256 of CA certificates never to store (the training CAs)."""
 
-    def __init__(self, folder: Path, *, refused: frozenset[bytes] = frozenset()) -> None:
+    def __init__(self, folder: Path, *, refused: Callable[[], frozenset[bytes]] = frozenset) -> None:
         self.folder = folder
-        self.refused = refused
+        self._refused = refused
+
+    @cached_property
+    def refused(self) -> frozenset[bytes]:
+        # Asked for when a certificate is stored or read, not before: finding the training CAs'
+        # fingerprints means building and checking them, which an empty store never needs.
+        return self._refused()
 
     # --- reading ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from collections.abc import Coroutine, Sequence
 from importlib import import_module
 
 from readers.errors import JpkiResetError
-from tui.commands.arguments import add_commands
+from tui.commands.arguments import add_commands, seconds_option
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -23,7 +23,6 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
     EXIT_USAGE,
     exit_code_for,
 )
-from tui.idle import seconds_option
 
 # Commands that run Textual's own loop, as the TUI does; the others' ``run`` is a coroutine.
 TUI_COMMANDS = ("demo", "kiosk", "web")
@@ -75,17 +74,17 @@ def _tui(args: argparse.Namespace) -> int:
     return run_tui(args)
 
 
-# Readers whose card check never suspends without an event loop: the in-process ones answer at
-# once, and an NFC reader's blocking calls then run on the caller's thread (readers.blocking).
-_NO_LOOP = ("training:", "replay:", "nfc:")
+# Reader kinds whose card check never suspends without an event loop: the in-process ones answer
+# at once, and a PC/SC or NFC reader's blocking calls then run on the caller's thread
+# (readers.blocking); ``status`` opens them with no wait for a card (a card not there: no-card).
+_NO_LOOP = ("training", "replay", "pcsc", "nfc")
 
 
 def _run_to_end(coroutine: Coroutine[object, object, int]) -> int:
     """Run a coroutine that never suspends, without an event loop.
 
-    A card check on a training card, a recording or an NFC reader has nothing to run beside it,
-    and starting asyncio (with the ssl module it imports) would cost a large part of the check
-    itself: ``status`` stays quick.
+    A card check has nothing to run beside it, and starting asyncio (with the ssl module it
+    imports) would cost a large part of the check itself: ``status`` stays quick.
     """
     try:
         coroutine.send(None)
@@ -105,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in TUI_COMMANDS:
             return command.run(args)
         coroutine = command.run(args)
-        if args.command == "status" and args.reader.startswith(_NO_LOOP):
+        if args.command == "status" and args.reader.partition(":")[0] in _NO_LOOP:
             return _run_to_end(coroutine)
         import asyncio
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tui.idle import seconds_option
-
 Subcommands = argparse._SubParsersAction
 
 # The default reader of ``status`` (readers.spec.DEFAULT_SPEC, spelled here so that building the
@@ -47,6 +45,17 @@ def speed_option(text: str) -> float:
     if not 0.1 <= speed <= 20:  # also refuses nan and inf
         raise argparse.ArgumentTypeError(f"{text!r}: use 0.1 to 20 (1 is the recorded pace)")
     return speed
+
+
+def seconds_option(text: str) -> float:
+    """An idle time on the command line: 10 seconds to an hour."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 10 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError("use 10 to 3600 seconds")
+    return seconds
 
 
 def _status(sub: Subcommands) -> None:
