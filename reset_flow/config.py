@@ -16,7 +16,6 @@ Relative paths are relative to the file's folder. An unknown key or a wrong type
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigInvalid(f"{chosen}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigInvalid(f"{chosen}: {error}") from None
+    import tomllib  # here: most laptops have no config file, and every start looks for one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
