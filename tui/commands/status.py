@@ -75,9 +75,11 @@ def _judging(args: argparse.Namespace) -> tuple[datetime, tuple[RevocationCheck,
 def _triage_moment(at: str | None, training: bool) -> datetime:
     """``--at`` moves the moment of the verdict for training, as it moves the TUI's service clock;
     a resident's card is judged by the wall clock (the command line is the edge that reads it)."""
-    from tui.training_time import training_moment
+    if at is None:
+        return datetime.now(UTC)
+    from tui.training_time import training_moment  # only with --at: its parsing is not free
 
-    return datetime.now(UTC) if at is None else training_moment(at, training)
+    return training_moment(at, training)
 
 
 def _reader_words(t: Translate, lang: str, spec: str, name: str) -> str:
