@@ -5,10 +5,10 @@ little: keep-alive sockets sending ready-made HTTP/1.1 requests (the httpx clien
     .venv/bin/python bench/service_cpu.py [proofs per connection] [connections]
 
 One ``jpki-reset serve`` on SQLite (training mode, no proof limits). Each connection sends its
-requests one after another: ``/health`` requests, then proofs (a challenge, then a reservation
-with every check, signed ahead over a challenge minted with the service's key, as in
-``bench/service.py``). The figure is the service process's user and system time from ``/proc``
-per operation, after 400 proofs of warm-up (the journal grown, the caches warm).
+requests one after another: ``/health`` requests, then proofs (a reservation with every check,
+signed ahead over a challenge minted with the service's key, whose answer hands on the next
+challenge: one request, as in ``bench/service.py``). The figure is the service process's user and
+system time from ``/proc`` per operation, after 400 proofs of warm-up (the journal grown, the caches warm).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ async def main(per_connection: int, connections: int) -> None:
 async def measure(server: ServeProcess, per_connection: int, connections: int) -> None:
     bodies = signed_ahead(server, WARM_UP + per_connection * connections)
     port = int(server.url.rsplit(":", 1)[1])
-    health, challenge = request("GET", "/health"), request("POST", "/v1/challenges")
+    health = request("GET", "/health")
 
     async def connection(requests: list[bytes]) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -106,9 +106,8 @@ async def measure(server: ServeProcess, per_connection: int, connections: int) -
     def proofs(first: int, count: int) -> list[bytes]:
         key = "idempotency-key: {}\r\n"
         return [
-            r
+            request("POST", "/v1/reservations", body, key.format(uuid.uuid4().hex))
             for body in bodies[first : first + count]
-            for r in (challenge, request("POST", "/v1/reservations", body, key.format(uuid.uuid4().hex)))
         ]
 
     async def run(work: list[list[bytes]], operations: int) -> float:

@@ -1,6 +1,9 @@
 """The reservation service's client: the same code in-process (httpx's ASGI transport, the embedded
 default) and over the network (``jpki-reset serve``, ``--server URL``).
 
+A proof's answer hands on the terminal's next challenge; the client keeps it and ``challenge()``
+gives it to the next proof while it has life enough left, so that a proof is one request, not two.
+
 Every failure is a ``ServiceError``: ``ServiceUnreachable`` when the service did not answer,
 ``ServiceRefused`` with the service's stable code otherwise. Requests that change state carry an
 idempotency key; when a request times out after the service committed, repeating it with the same
@@ -10,6 +13,8 @@ key returns what the service did the first time, so nothing is lost or done twic
 from __future__ import annotations
 
 import base64
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +27,9 @@ from reset_flow.proof import Proof
 
 DEFAULT_TIMEOUT = 10.0  # seconds; a kiosk-side wait a person accepts
 API = "/v1"
+# Life a kept challenge must still have to be used: the card's signature (a slow reader, a second
+# PIN prompt) and the request fit in it with room; the service gives two minutes.
+KEPT_MARGIN = 30.0  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +46,8 @@ class ServiceTime:
 @dataclass(frozen=True, slots=True)
 class Challenge:
     nonce: bytes
-    expires_at: datetime
+    expires_at: datetime  # by the service's clock
+    expires_in: float  # seconds of life left when the service answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +81,19 @@ class Authorisation:
 class ReservationClient:
     """Typed calls to the reservation service over any httpx transport."""
 
-    def __init__(self, http: httpx.AsyncClient, *, attempts: int = 2) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        attempts: int = 2,
+        seconds: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``seconds``: the clock a kept challenge's life is timed by (a monotonic one; the embedded
+        service's own clock in-process, so that a test's or trainer's moved clock counts too)."""
         self.http = http
         self.attempts = attempts  # tries per request that is safe to repeat
+        self._seconds = seconds
+        self._kept: tuple[Challenge, float] | None = None  # the handed-on challenge, usable until
 
     @classmethod
     def remote(cls, url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT) -> ReservationClient:
@@ -96,15 +115,25 @@ class ReservationClient:
     async def service_time(self) -> ServiceTime:
         return _service_time(await self._call("GET", "/time"))
 
+    async def challenge(self) -> Challenge:
+        """A challenge for the card to sign: the one the last proof's answer handed on, once, while
+        it has ``KEPT_MARGIN`` of life left; otherwise a new one from the service."""
+        kept, self._kept = self._kept, None
+        if kept is not None and self._seconds() < kept[1]:
+            return kept[0]
+        return await self.new_challenge()
+
     async def new_challenge(self) -> Challenge:
-        body = await self._call("POST", "/challenges")
-        return Challenge(_hex(body, "nonce"), _when(body, "expires_at"))
+        """A new challenge from the service (``POST /v1/challenges``)."""
+        return _challenge(await self._call("POST", "/challenges"))
 
     async def reserve(self, reset: PinKind, proof: Proof, *, idempotency_key: str) -> Reservation:
         """Step 1: record a reservation for resetting ``reset`` (replaces an active one)."""
         payload = {"reset": reset.value, **_proof_json(proof)}
         body = await self._call("POST", "/reservations", payload, idempotency_key)
-        return _reservation(body)
+        reservation = _reservation(body)
+        self._keep(body)
+        return reservation
 
     async def reservations_for(self, card_identity: bytes) -> CardReservations:
         """Step 2: this card's reservations that are active or expired in the last 24 h."""
@@ -123,12 +152,14 @@ class ReservationClient:
         path = f"/reservations/{reservation_id}/authorisations"
         body = await self._call("POST", path, payload, idempotency_key)
         cryptogram = body.get("cryptogram")
-        return Authorisation(
+        authorisation = Authorisation(
             id=_text(body, "id"),
             reservation_id=_text(body, "reservation_id"),
             cryptogram=bytes.fromhex(cryptogram) if isinstance(cryptogram, str) else None,
             issuer_reset=bool(body.get("issuer_reset")),
         )
+        self._keep(body)
+        return authorisation
 
     async def complete(
         self, reservation_id: str, authorisation_id: str, *, idempotency_key: str
@@ -143,6 +174,16 @@ class ReservationClient:
         return await self._call("GET", "/health", prefix="")
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def _keep(self, body: dict[str, Any]) -> None:
+        """Keep the challenge an answer handed on (a malformed one is dropped: the next proof asks)."""
+        handed = body.get("next_challenge")
+        try:
+            challenge = _challenge(handed) if isinstance(handed, dict) else None
+        except ServiceAnswerInvalid:
+            challenge = None
+        if challenge is not None:
+            self._kept = (challenge, self._seconds() + challenge.expires_in - KEPT_MARGIN)
 
     async def _call(
         self,
@@ -190,6 +231,13 @@ def _proof_json(proof: Proof) -> dict[str, Any]:
         "nonce": proof.nonce.hex(),
         "signature": _b64(proof.signature),
     }
+
+
+def _challenge(body: dict[str, Any]) -> Challenge:
+    life = body.get("expires_in")
+    if not isinstance(life, int | float) or isinstance(life, bool):
+        raise ServiceAnswerInvalid("the answer has no expires_in")
+    return Challenge(_hex(body, "nonce"), _when(body, "expires_at"), float(life))
 
 
 def _text(body: dict[str, Any], key: str) -> str:

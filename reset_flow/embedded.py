@@ -77,7 +77,9 @@ def embedded_client(
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {token}"}
     http = httpx.AsyncClient(transport=transport, base_url="http://embedded.jpki-reset", headers=headers)
-    return ReservationClient(http)
+    service_clock = app.state.office.settings.clock
+    # A kept challenge is timed by the service's own clock: in-process it is at hand.
+    return ReservationClient(http, seconds=lambda: service_clock.now().timestamp())
 
 
 def embedded_app(

@@ -171,12 +171,12 @@ class ResetFlow:
         raise NotImplementedError
 
     async def _prove(self, purpose: ProofPurpose) -> Proof:
-        """The card's signature over a fresh service nonce for ``purpose`` (the proof PIN is
+        """The card's signature over a service nonce for ``purpose`` (the proof PIN is
         verified in this card session)."""
         assert self.reset is not None and self.session.identity is not None
         assert self.session.auth_certificate is not None
         card = self.session.require_card()
-        challenge = await self.service.new_challenge()
+        challenge = await self.service.challenge()  # the one the last proof's answer handed on, if fresh
         digest = proof_digest(purpose, self.reset, challenge.nonce, self.session.identity)
         sign_certificate = None
         if self.proof is PinKind.SIGN:  # readable only now, after the signing PIN

@@ -4,7 +4,9 @@ A nonce is 32 bytes: its expiry (8 bytes, microseconds since 1970 UTC), 8 random
 HMAC-SHA-256 (first 16 bytes) over the terminal it was issued to, the expiry and the randomness,
 keyed with a secret kept in the database (so every service process on it checks every other's).
 Issuing one costs no write; the proof that carries it spends it, in the proof's own transaction
-(``StoreTransaction.spend_challenge``), so it is single use whatever the outcome.
+(``StoreTransaction.spend_challenge``), so it is single use whatever the outcome. Because issuing is
+free, the answer to an accepted proof hands the terminal its next challenge (``hands_on``), and the
+terminal's next proof needs one request, not two.
 
 Another source can be injected (``ServiceSettings.challenges``): the demo mode's scripted nonces.
 """
@@ -31,6 +33,10 @@ class IssuedChallenge:
 
 
 class ChallengeSource(Protocol):
+    # True: the answer to a proof may hand on the next challenge. A source whose order matters
+    # (the demo's script) issues only when asked.
+    hands_on: bool
+
     def issue(self, terminal: int, now: datetime) -> IssuedChallenge: ...
 
     def recognise(self, nonce: bytes, terminal: int) -> IssuedChallenge | None:
@@ -39,6 +45,8 @@ class ChallengeSource(Protocol):
 
 
 class SignedChallenges:
+    hands_on = True
+
     def __init__(self, key: bytes, life: timedelta = CHALLENGE_LIFE) -> None:
         self._key, self.life = key, life
 
@@ -64,7 +72,10 @@ class SignedChallenges:
 class ScriptedChallenges:
     """Challenges in a fixed order from a seed: a recorded card signature is over the challenge of
     the moment it was recorded, so a replayed demo needs the service to issue the same bytes again.
-    Kept in memory; used only by demo mode and the demo recorder."""
+    Kept in memory; used only by demo mode and the demo recorder. It hands nothing on: a recording
+    was made with the nonces fetched in a fixed order."""
+
+    hands_on = False
 
     def __init__(self, seed: str, life: timedelta = CHALLENGE_LIFE) -> None:
         self.seed, self.life = seed.encode(), life

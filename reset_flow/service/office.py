@@ -198,8 +198,26 @@ class ReservationOffice:
     def new_challenge(self, terminal: int) -> dict[str, Any]:
         """A nonce for this terminal: signed, not stored (the proof that carries it spends it)."""
         _limit(self._challenges, terminal, "too-many-challenges", "challenges")
-        issued = self.challenges.issue(terminal, self.now)
-        return {"nonce": issued.nonce.hex(), "expires_at": issued.expires_at.astimezone(JST)}
+        return self._challenge_json(terminal)
+
+    def _handing_on(self, terminal: int, body: dict[str, Any]) -> dict[str, Any]:
+        """An accepted proof's answer with the terminal's next challenge (the next proof then needs
+        no challenge request). Minted for every answer, a repeated idempotent one too, and never
+        stored with it: a stored one could be handed out twice."""
+        if not self.challenges.hands_on:
+            return body
+        return body | {"next_challenge": self._challenge_json(terminal)}
+
+    def _challenge_json(self, terminal: int) -> dict[str, Any]:
+        now = self.now
+        issued = self.challenges.issue(terminal, now)
+        return {
+            "nonce": issued.nonce.hex(),
+            "expires_at": issued.expires_at.astimezone(JST),
+            # The life left in seconds: the terminal times it with its own clock, whatever the
+            # service's clock says (a training clock, another time zone).
+            "expires_in": (issued.expires_at - now).total_seconds(),
+        }
 
     def reserve(self, terminal: int, reset: PinKind, proof: Proof, key: str | None) -> dict[str, Any]:
         request = _request_hash("reserve", reset.value, proof)
@@ -230,7 +248,7 @@ class ReservationOffice:
             note.reservation_id = record.id
             return self._reservation_json(record, now) | {"replaced_earlier": replaced > 0}
 
-        return self._transact(terminal, key, request, note, work)
+        return self._handing_on(terminal, self._transact(terminal, key, request, note, work))
 
     # --- step 2 ---------------------------------------------------------------------------------
 
@@ -302,7 +320,7 @@ class ReservationOffice:
                 "deadline": record.deadline.astimezone(JST),
             }
 
-        return self._transact(terminal, key, request, note, work)
+        return self._handing_on(terminal, self._transact(terminal, key, request, note, work))
 
     def complete(
         self, terminal: int, reservation_id: str, authorisation_id: str, key: str | None

@@ -67,6 +67,7 @@ class ServiceTimeBody(BaseModel):
 class ChallengeBody(BaseModel):
     nonce: str
     expires_at: datetime
+    expires_in: float = Field(description="seconds of life left: time it with the terminal's own clock")
 
 
 class ReservationBody(BaseModel):
@@ -80,6 +81,9 @@ class ReservationBody(BaseModel):
     issuer_reset: bool
     replaced_earlier: bool = False
     used_at: datetime | None = Field(default=None, description="when it was used (status used)")
+    next_challenge: ChallengeBody | None = Field(
+        default=None, description="after a proof: the terminal's next challenge, so that it need not ask"
+    )
 
 
 class CardReservationsBody(BaseModel):
@@ -93,6 +97,9 @@ class AuthorisationBody(BaseModel):
     cryptogram: str | None
     issuer_reset: bool
     deadline: datetime
+    next_challenge: ChallengeBody | None = Field(
+        default=None, description="the terminal's next challenge, so that it need not ask"
+    )
 
 
 class AuditEntryBody(BaseModel):

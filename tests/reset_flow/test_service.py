@@ -4,6 +4,7 @@ both stores: every test that takes ``service`` or ``app`` runs on SQLite and on 
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -108,6 +109,76 @@ async def test_unknown_nonce(service: ReservationClient) -> None:
     proof = TrainingProver("adult").proof(RESERVE, SIGN, b"\x00" * 32)
     unknown = await refused(service.reserve(SIGN, proof, idempotency_key="k-unknown"))
     assert (unknown.status, unknown.code) == (404, "challenge-unknown")
+
+
+# --- one-request proofs: an accepted proof's answer hands on the next challenge ---------------------
+
+
+def challenge_requests(service: ReservationClient) -> list[str]:
+    """The paths of the client's requests from now on (a challenge request is one more request)."""
+    sent: list[str] = []
+
+    async def note(request) -> None:  # type: ignore[no-untyped-def]
+        sent.append(request.url.path)
+
+    service.http.event_hooks["request"].append(note)
+    return sent
+
+
+async def test_a_handed_on_challenge_makes_the_next_proof_one_request(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    async with ReservationClient(client_of(app), seconds=lambda: clock.now().timestamp()) as service:
+        prover = TrainingProver("adult")
+        first = await service.challenge()  # none kept yet: asked for
+        await service.reserve(SIGN, prover.proof(RESERVE, SIGN, first.nonce), idempotency_key="hand-on-1")
+        sent = challenge_requests(service)
+        kept = await service.challenge()
+        proof = prover.proof(RESERVE, AUTH, kept.nonce)
+        made = await service.reserve(AUTH, proof, idempotency_key="hand-on-2")
+        assert made.status == "active" and sent == ["/v1/reservations"]
+        # Kept, it is given out once; sent again, it is refused as any spent challenge is.
+        after = await service.challenge()
+        assert after.nonce not in (kept.nonce, first.nonce)
+        again = await refused(service.reserve(AUTH, proof, idempotency_key="hand-on-3"))
+        assert (again.status, again.code) == (409, "challenge-used")
+
+
+async def test_a_kept_challenge_near_its_expiry_is_replaced_before_use(
+    app: FastAPI, clock: FixedClock
+) -> None:
+    async with ReservationClient(client_of(app), seconds=lambda: clock.now().timestamp()) as service:
+        prover = TrainingProver("adult")
+        await reserve(service, prover, key="near-end-1")
+        clock.advance(timedelta(seconds=100))  # of its 120 s, too few left for a card to sign in
+        sent = challenge_requests(service)
+        fresh = await service.challenge()
+        assert sent == ["/v1/challenges"]
+        made = await service.reserve(
+            AUTH, prover.proof(RESERVE, AUTH, fresh.nonce), idempotency_key="near-end-2"
+        )
+        assert made.status == "active"
+
+
+async def test_a_repeated_answer_hands_on_a_new_challenge(app: FastAPI) -> None:
+    """The stored answer of an idempotency key never carries a challenge: one stored with it would
+    be handed out again with every repeat."""
+    prover = TrainingProver("adult")
+    async with client_of(app) as http:
+        nonce = (await http.post("/v1/challenges")).json()["nonce"]
+        proof = prover.proof(RESERVE, SIGN, bytes.fromhex(nonce))
+        body = {
+            "reset": "sign",
+            "auth_certificate": base64.b64encode(proof.auth_certificate).decode(),
+            "nonce": nonce,
+            "signature": base64.b64encode(proof.signature).decode(),
+        }
+        headers = {"Idempotency-Key": "repeat-hand-on-1"}
+        one = (await http.post("/v1/reservations", json=body, headers=headers)).json()
+        two = (await http.post("/v1/reservations", json=body, headers=headers)).json()
+    handed = [one.pop("next_challenge"), two.pop("next_challenge")]
+    assert one == two  # the same reservation, answered again
+    assert handed[0]["nonce"] != handed[1]["nonce"] and 119 <= handed[1]["expires_in"] <= 120
 
 
 # --- proofs --------------------------------------------------------------------------------------

@@ -217,6 +217,27 @@ async def test_a_new_step_one_replaces_the_active_reservation(service: Reservati
     assert [r.id for r in found.reservations] == [two.reservation_id] != [one.reservation_id]
 
 
+async def test_the_next_resident_s_proof_signs_the_challenge_handed_on(
+    service: ReservationClient, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A counter's next step 1 needs no challenge request while the handed-on one has time left;
+    one kept too long is replaced before the card signs (the service would refuse it expired)."""
+    posted: list[str] = []
+
+    async def note(request) -> None:  # type: ignore[no-untyped-def]
+        posted.append(request.url.path)
+
+    service.http.event_hooks["request"].append(note)
+    for pause, asked in ((timedelta(0), 1), (timedelta(seconds=30), 0), (timedelta(minutes=2), 1)):
+        clock.advance(pause)
+        posted.clear()
+        flow = Step1(WatchedReader("adult"), service, clock)
+        await at_pin(flow)
+        made = await flow.enter_pin(Pin("1234"))
+        assert isinstance(made, ReservationMade), (pause, made)
+        assert posted.count("/v1/challenges") == asked and posted.count("/v1/reservations") == 1
+
+
 @pytest.mark.parametrize(
     ("profile", "code"),
     [
