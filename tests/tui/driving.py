@@ -15,14 +15,17 @@ from textual.widgets import Input
 
 from readers.discovery import training_choices
 from readers.emulated import EmulatedReader
+from readers.jpki import PinKind
 from readers.reader import Reader
 from reset_flow.client import ReservationClient
 from reset_flow.clock import Clock, FixedClock
 from reset_flow.embedded import embedded_app
+from reset_flow.states import ReservationMade
 from reset_flow.trust import TrustAnchors
 from reset_flow.trust_setup import training_trust
 from tests.moments import TRAINING_NOW
 from tui.app import ResetApp
+from tui.kiosk.beforehand import reserve_beforehand
 from tui.launch import build_wizard
 
 
@@ -46,6 +49,18 @@ def make_app(
     for name, value in wizard.items():
         setattr(built, name, value)
     return ResetApp(built, lang=lang) if theme is None else ResetApp(built, lang=lang, theme=theme)
+
+
+async def reserved_beforehand(app: ResetApp, *resets: PinKind) -> None:
+    """Step 1 for each of ``resets`` done beforehand on the app's training card (its profile),
+    with the app's service and clock, as at the counter earlier: for tests of what comes after."""
+    spec = app.wizard.reader_spec
+    assert spec is not None and spec.startswith("training:"), spec
+    for reset in resets:
+        made = await reserve_beforehand(
+            spec.removeprefix("training:"), reset, app.wizard.ensure_service(), app.wizard.clock
+        )
+        assert isinstance(made, ReservationMade), made
 
 
 def stored_snapshots(module: str) -> set[str]:

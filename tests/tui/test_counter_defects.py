@@ -1,5 +1,6 @@
 """The dead ends and wrong steps a counter clerk met in the first-use walkthrough, each driven by
-the keys that showed it, in both languages where words are involved."""
+the keys that showed it, in both languages where words are involved. Where a defect was in step 2,
+step 1 was done beforehand (as at the counter earlier): the walk starts at step 2."""
 
 from __future__ import annotations
 
@@ -9,20 +10,11 @@ import pytest
 from textual.widgets import OptionList
 
 from readers.jpki import PinKind
-from tests.tui.driving import make_app, press, screen_text, settle, shows, walk
+from tests.tui.driving import make_app, press, reserved_beforehand, screen_text, settle, shows, walk
 from tui.app import ResetApp
 from tui.screens.proof_pin import ProofPinScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
-STEP1_SIGN = (
-    ["down", "enter"],
-    ["enter"],
-    ["n", "n"],
-    ["enter"],
-    [*"1234", "enter"],
-    ["enter"],
-)  # n n: the signing questions
-STEP1_AUTH = (["down", "down", "enter"], ["enter"], ["enter"], [*"train1234", "enter"], ["enter"])
 STEP2 = (["end", "enter"], ["enter"])
 
 
@@ -37,7 +29,8 @@ def options_shown(app: ResetApp) -> list[str]:
 async def test_which_reservation_lists_both_pins_and_answers_keys(tmp_path: Path, lang: str) -> None:
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, *STEP1_SIGN, *STEP1_AUTH, *STEP2)
+        await reserved_beforehand(app, PinKind.SIGN, PinKind.AUTH)  # step 1 for both, earlier
+        await walk(pilot, *STEP2)
         # Listed at once (no F2 or resize needed), in the screen's language.
         assert options_shown(app) == [app.t("pin.label.sign"), app.t("pin.label.auth")]
         await press(pilot, "down", "enter")  # the user-authentication PIN: proven with the signing PIN
@@ -74,7 +67,8 @@ async def test_a_used_reservation_is_explained_as_used(
 ) -> None:
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, *STEP1_SIGN, *STEP2, [*"1234", "enter"], [*"new2pin", "tab", *"new2pin", "enter"])
+        await reserved_beforehand(app, PinKind.SIGN)
+        await walk(pilot, *STEP2, [*"1234", "enter"], [*"new2pin", "tab", *"new2pin", "enter"])
         await walk(pilot, ["enter"], *STEP2)  # step 2 again on the same card
         assert shows(app, app.t("state.reservation-used.title"))
         assert shows(app, said)
@@ -85,7 +79,8 @@ async def test_a_used_reservation_is_explained_as_used(
 async def test_step_2_names_the_pin_it_resets_before_the_proof_pin(tmp_path: Path, lang: str) -> None:
     app = make_app("training:adult", lang=lang, at=AT, data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, *STEP1_SIGN, *STEP1_AUTH, *STEP2, ["enter"])  # the signing PIN's reservation
+        await reserved_beforehand(app, PinKind.SIGN, PinKind.AUTH)
+        await walk(pilot, *STEP2, ["enter"])  # the signing PIN's reservation
         resets = app.t("proof.resets.step2", reset=app.t("pin.label.sign"), pin=app.t("pin.label.auth"))
         assert isinstance(app.screen, ProofPinScreen) and shows(app, resets)
         await walk(pilot, [*"1234", "enter"], [*"new2pin", "tab", *"new2pin", "enter"], ["enter"], *STEP2)
@@ -97,9 +92,7 @@ async def test_step_2_names_the_pin_it_resets_before_the_proof_pin(tmp_path: Pat
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_closed_hours_say_the_reservation_ends_before_the_opening(tmp_path: Path, lang: str) -> None:
     """Reserved at 06:00, valid until 06:00 tomorrow: at 23:30 the kiosks open only at 06:30."""
-    first = make_app("training:adult", lang=lang, at="2026-04-01T06:00:00+09:00", data_dir=tmp_path)
-    async with first.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, *STEP1_SIGN)
+    await reserved_beforehand(make_app(at="2026-04-01T06:00:00+09:00", data_dir=tmp_path), PinKind.SIGN)
     app = make_app("training:adult", lang=lang, at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await walk(pilot, ["end", "enter"])
@@ -107,9 +100,7 @@ async def test_closed_hours_say_the_reservation_ends_before_the_opening(tmp_path
 
 
 async def test_closed_hours_say_until_when_a_reservation_holds(tmp_path: Path) -> None:
-    first = make_app("training:adult", at="2026-04-01T22:00:00+09:00", data_dir=tmp_path)
-    async with first.run_test(size=(80, 24)) as pilot:
-        await walk(pilot, *STEP1_SIGN)
+    await reserved_beforehand(make_app(at="2026-04-01T22:00:00+09:00", data_dir=tmp_path), PinKind.SIGN)
     app = make_app("training:adult", at="2026-04-01T23:30:00+09:00", data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await walk(pilot, ["end", "enter"])

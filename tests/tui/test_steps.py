@@ -15,7 +15,7 @@ from readers.pin import Pin
 from reset_flow.clock import FixedClock
 from reset_flow.trust import TrustAnchors
 from reset_flow.trust_setup import training_trust
-from tests.tui.driving import embedded_service, make_app, press, settle, shows, walk
+from tests.tui.driving import embedded_service, make_app, press, reserved_beforehand, settle, shows, walk
 from tui.screens.start import StartScreen
 
 AT = "2026-04-01T10:00:00+09:00"  # Wednesday morning, kiosks open
@@ -100,9 +100,8 @@ async def test_a_real_card_stops_before_the_issuer_command_and_says_why(tmp_path
     app = make_app("training:adult", data_dir=tmp_path, service=service)
     app.wizard.clock = clock
     async with app.run_test(size=(80, 24)) as pilot:
-        await walk(
-            pilot, *STEP1_SIGN, *TO_STEP2, [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"]
-        )
+        await reserved_beforehand(app, PinKind.SIGN)  # step 1 at the counter earlier
+        await walk(pilot, *TO_STEP2[1:], [*"1234", "enter"], [*"new2pin", "enter", *"new2pin", "enter"])
         assert shows(app, "STOPPED: this is a real card.")
         assert shows(app, "needs the issuer's (J-LIS) authority")
         assert shows(app, "- the card's signature checked")
