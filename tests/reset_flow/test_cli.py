@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -77,6 +78,20 @@ def test_serve_issues_a_terminal_token_that_the_service_accepts(tmp_path: Path) 
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database made by ``serve --init`` once per worker; tests that serve on one use a copy."""
+    database = tmp_path_factory.mktemp("initialised") / "made.sqlite3"
+    made = cli("serve", "--db", str(database), "--init")
+    assert made.returncode == 0, made.stderr
+    return database
+
+
+def copy_of(database: Path, folder: Path) -> Path:
+    """The test's own copy of ``database`` (with its owner-only mode), so serving it changes no other."""
+    return Path(shutil.copy2(database, folder / database.name))
+
+
 def one_line_error(done: subprocess.CompletedProcess[str], code: str) -> str:
     """The error as the README promises it: one line, ``jpki-reset: CODE: message``, no traceback."""
     lines = done.stderr.strip().splitlines()
@@ -109,10 +124,9 @@ def test_serve_never_creates_a_database_unasked(tmp_path: Path) -> None:
     ],
 )
 def test_bad_serve_options_end_in_one_line(
-    options: list[str], code: str, exit_code: int, tmp_path: Path
+    options: list[str], code: str, exit_code: int, initialised: Path, tmp_path: Path
 ) -> None:
-    database = tmp_path / "options.sqlite3"
-    assert cli("serve", "--db", str(database), "--init").returncode == 0
+    database = copy_of(initialised, tmp_path)
     done = cli("serve", "--db", str(database), *options)
     assert done.returncode == exit_code
     one_line_error(done, code)
@@ -133,9 +147,8 @@ def test_serve_on_something_that_is_not_a_database(kind: str, tmp_path: Path) ->
     one_line_error(done, "storage-unavailable")
 
 
-def test_a_port_in_use_is_exit_5(tmp_path: Path) -> None:
-    database = tmp_path / "busy.sqlite3"
-    assert cli("serve", "--db", str(database), "--init").returncode == 0
+def test_a_port_in_use_is_exit_5(initialised: Path, tmp_path: Path) -> None:
+    database = copy_of(initialised, tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
