@@ -1,5 +1,9 @@
 """Every kiosk screen at 80x24, in Japanese and English, in the default and the large-text theme.
 
+As in test_snapshots.py, screens reached one after another are taken on one run of the kiosk (a
+walk, run once per worker for each language and theme), and each test compares its own screen's
+picture with its kept file.
+
 Update after a deliberate change with ``pytest tests/tui/test_kiosk_snapshots.py --snapshot-update``
 and look at the pictures in the report before committing them.
 """
@@ -19,6 +23,7 @@ from readers.jpki import PinKind
 from reset_flow import states as st
 from tests.tui.driving import GatedReader, press, settle, stored_snapshots
 from tests.tui.kiosk_driving import Kiosk
+from tests.tui.pictures import compare_taken, photograph
 from tests.tui.test_kiosk_clearing import LiftingReader
 from tui.kiosk.app import KioskApp
 from tui.kiosk.ending import KioskEndScreen
@@ -85,61 +90,103 @@ JST = timezone(timedelta(hours=9))
 
 
 @dataclass(frozen=True)
-class Shot:
-    navigate: Navigate
+class Walk:
+    """One run of the kiosk from its start screen: each stop names a screen and what leads to it
+    from the stop before."""
+
+    stops: tuple[tuple[str, Navigate], ...]
     at: str = "2026-04-01T10:00:00+09:00"
     card: Callable[[], EmulatedReader | GatedReader] | None = field(default=None)
+    no_card: bool = False  # the reader is empty from the start
 
 
-SCREENS: dict[str, Shot] = {
-    "start": Shot(keys(reserve=())),
-    "start-cleared": Shot(keys("enter", "1", after="lift")),
-    "start-no-card": Shot(keys(reserve=())),
-    "reading": Shot(_reading, card=GatedReader),
-    "proof": Shot(keys(*PROOF, "1", "2")),
-    "proof-wrong": Shot(keys(*PROOF, *"9999", "enter")),
-    "last-try": Shot(_last_try),
-    "choose": Shot(keys("enter", reserve=(PinKind.SIGN, PinKind.AUTH))),
-    "new-pin": Shot(keys(*NEW, *"abc1", "enter", *"abc")),
-    "put-card-back": Shot(keys(*RESET), card=lambda: LiftingReader(0x82)),
-    "still-there": Shot(keys(*PROOF, "1", after="idle")),
-    "help": Shot(keys(*PROOF, "f1")),
-    "staff": Shot(keys("ctrl+x", reserve=())),
-    "done": Shot(keys(*RESET)),
-    "closed": Shot(keys("enter"), at="2026-04-01T05:00:00+09:00"),
-    "no-reservation": Shot(keys("enter", reserve=())),
-    "window": Shot(_window),
-    "expired": Shot(ending(st.ReservationExpired(PinKind.SIGN, datetime(2026, 4, 1, 9, 30, tzinfo=JST)))),
-    "blocked": Shot(ending(st.PinBlocked(PinKind.AUTH, PinKind.SIGN))),
-    "stopped-real-card": Shot(ending(st.StoppedBeforeIssuerCommand(PinKind.SIGN, ("same-card",)))),
-    "problem": Shot(ending(st.ServiceRefusal("terminal-unknown"))),
-}
-
+WALKS: tuple[Walk, ...] = (
+    # The start, the staff's code dialog over it, and the endings the flow shows in their place.
+    Walk(
+        (
+            ("start", keys(reserve=())),
+            ("staff", keys("ctrl+x", reserve=())),
+            ("expired", ending(st.ReservationExpired(PinKind.SIGN, datetime(2026, 4, 1, 9, 30, tzinfo=JST)))),
+            ("blocked", ending(st.PinBlocked(PinKind.AUTH, PinKind.SIGN))),
+            ("stopped-real-card", ending(st.StoppedBeforeIssuerCommand(PinKind.SIGN, ("same-card",)))),
+            ("problem", ending(st.ServiceRefusal("terminal-unknown"))),
+        )
+    ),
+    Walk((("start-cleared", keys("enter", "1", after="lift")),)),
+    Walk((("start-no-card", keys("enter", reserve=())),), no_card=True),
+    Walk((("reading", _reading),), card=GatedReader),
+    # F1's help over the proof PIN, closed, then the PIN being typed.
+    Walk((("help", keys(*PROOF, "f1")), ("proof", keys("escape", "1", "2", reserve=())))),
+    Walk((("proof-wrong", keys(*PROOF, *"9999", "enter")),)),
+    Walk((("last-try", _last_try),)),
+    Walk((("choose", keys("enter", reserve=(PinKind.SIGN, PinKind.AUTH))),)),
+    Walk((("new-pin", keys(*NEW, *"abc1", "enter", *"abc")),)),
+    Walk((("put-card-back", keys(*RESET)),), card=lambda: LiftingReader(0x82)),
+    Walk((("still-there", keys(*PROOF, "1", after="idle")),)),
+    Walk((("done", keys(*RESET)),)),
+    Walk((("closed", keys("enter")),), at="2026-04-01T05:00:00+09:00"),
+    Walk((("no-reservation", keys("enter", reserve=())),)),
+    Walk((("window", _window),)),
+)
+SCREENS: dict[str, Walk] = {screen: walk for walk in WALKS for screen, _ in walk.stops}
 
 THEMES = (DEFAULT_THEME, LARGE_TEXT_THEME)
 LANGS = ("ja", "en")
+SIZE = (80, 24)
+# The screens of one walk side by side, so a worker mostly takes a walk's screens one after another.
+CASES = [
+    pytest.param(screen, lang, theme, id=f"{screen}-{lang}-{theme}")
+    for lang in LANGS
+    for theme in THEMES
+    for walk in WALKS
+    for screen, _ in walk.stops
+]
+
+Pictures = dict[str, str]
+_taken: dict[tuple[int, str, str], Pictures] = {}
 
 
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("screen", sorted(SCREENS))
-def test_kiosk_screen(
-    snap_compare: Callable[..., bool], tmp_path: Path, screen: str, lang: str, theme: str
-) -> None:
-    shot = SCREENS[screen]  # test_snapshots.py's shape, with the kiosk's app and themes
-    kiosk = Kiosk(tmp_path, lang=lang, theme=theme, at=shot.at)
-    if shot.card is not None:
-        kiosk.reader = shot.card()  # type: ignore[assignment]
-    if screen == "start-no-card":
+def _walk(walk: Walk, lang: str, theme: str, folder: Path) -> Pictures:
+    kiosk = Kiosk(folder, lang=lang, theme=theme, at=walk.at)
+    if walk.card is not None:
+        kiosk.reader = walk.card()  # type: ignore[assignment]
+    if walk.no_card:
         kiosk.reader.remove_card()
-
-    async def run_before(pilot: Pilot) -> None:
-        await shot.navigate(kiosk, pilot)
-        if screen == "start-no-card":
-            await press(pilot, "enter")
-
     app: KioskApp = kiosk.app
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    title = app.title  # taken before the run, as take_svg_screenshot does
+    pictures: Pictures = {}
+
+    async def auto_pilot(pilot: Pilot) -> None:
+        for screen, navigate in walk.stops:
+            await navigate(kiosk, pilot)
+            pictures[screen] = await photograph(pilot, title)
+        pilot.app.exit()
+
+    app.run(headless=True, auto_pilot=auto_pilot, size=SIZE)
+    assert set(pictures) == {screen for screen, _ in walk.stops}, "the walk stopped early"
+    return pictures
+
+
+def _picture(screen: str, lang: str, theme: str, folder: Path) -> str:
+    """``screen``'s picture, from this worker's run of its walk (run now if not yet run)."""
+    walk = SCREENS[screen]
+    key = (WALKS.index(walk), lang, theme)
+    if key not in _taken:
+        _taken[key] = _walk(walk, lang, theme, folder)
+    return _taken[key][screen]
+
+
+@pytest.mark.parametrize(("screen", "lang", "theme"), CASES)
+def test_kiosk_screen(
+    snap_compare: Callable[..., bool],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    screen: str,
+    lang: str,
+    theme: str,
+) -> None:
+    picture = _picture(screen, lang, theme, tmp_path)
+    assert compare_taken(snap_compare, monkeypatch, picture, SIZE, KioskApp)
 
 
 def test_every_kept_picture_is_of_a_screen_still_taken() -> None:

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import textual._doc
 from textual.pilot import Pilot
 
 from readers.jpki import PinKind
 from readers.reader import Reader
 from reset_flow.states import ReservationMade
 from tests.tui.driving import GatedReader, make_app, press, settle, stored_snapshots
+from tests.tui.pictures import compare_taken, photograph
 from tui.app import ResetApp
 from tui.kiosk.beforehand import reserve_beforehand
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST_THEME
@@ -125,17 +125,6 @@ Pictures = dict[str, str]
 _taken: dict[tuple[int, str, str, tuple[int, int]], Pictures] = {}
 
 
-async def _photograph(pilot: Pilot, title: str) -> str:
-    """The picture as ``snap_compare`` takes it (textual's take_svg_screenshot: the same waits
-    for the screen and its animations, the same title and simplification)."""
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    return pilot.app.export_screenshot(title=title, simplify=True)
-
-
 def _walk(walk: Walk, lang: str, theme: str, size: tuple[int, int], folder: Path) -> Pictures:
     extra = {"open_reader": (lambda spec: walk.card())} if walk.card else {}
     app = make_app(
@@ -152,7 +141,7 @@ def _walk(walk: Walk, lang: str, theme: str, size: tuple[int, int], folder: Path
             assert isinstance(made, ReservationMade), made
         for screen, navigate in walk.stops:
             await navigate(pilot)
-            pictures[screen] = await _photograph(pilot, title)
+            pictures[screen] = await photograph(pilot, title)
         pilot.app.exit()
 
     app.run(headless=True, auto_pilot=auto_pilot, size=size)
@@ -173,14 +162,11 @@ def _picture(screen: str, lang: str, theme: str, size: tuple[int, int], folder: 
 def compare_picture(
     snap_compare: Callable[..., bool], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Callable[[str, str, str, tuple[int, int]], bool]:
-    """``snap_compare`` (its syrupy extension, its report) given the walk's picture in place of a
-    run of its own: it takes its picture through ``textual._doc.take_svg_screenshot``."""
+    """``snap_compare`` (its syrupy extension, its report) given the walk's picture."""
 
     def compare(screen: str, lang: str, theme: str, size: tuple[int, int]) -> bool:
         picture = _picture(screen, lang, theme, size, tmp_path)
-        monkeypatch.setattr(textual._doc, "take_svg_screenshot", lambda **_: picture)
-        # snap_compare wants an app to run; the picture is taken, so one never started stands in.
-        return snap_compare(ResetApp.__new__(ResetApp), terminal_size=size)
+        return compare_taken(snap_compare, monkeypatch, picture, size, ResetApp)
 
     return compare
 
