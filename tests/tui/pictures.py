@@ -3,12 +3,28 @@ kept file as ``snap_compare`` compares a picture it took itself (its syrupy exte
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import pytest
 import textual._doc
 from textual.app import App
 from textual.pilot import Pilot
+
+Pictures = dict[str, str]  # a walk's pictures by screen name
+
+
+def cases(
+    walks: Iterable[Sequence[tuple[str, object]]], langs: Sequence[str], themes: Sequence[str]
+) -> list[object]:
+    """The tests' parameters, ``screen-lang-theme``, with the screens of one walk side by side so a
+    worker mostly takes a walk's screens one after another."""
+    stops = [stop for walk in walks for stop in walk]
+    return [
+        pytest.param(screen, lang, theme, id=f"{screen}-{lang}-{theme}")
+        for lang in langs
+        for theme in themes
+        for screen, _ in stops
+    ]
 
 
 async def photograph(pilot: Pilot, title: str) -> str:

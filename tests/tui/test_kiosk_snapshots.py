@@ -23,7 +23,7 @@ from readers.jpki import PinKind
 from reset_flow import states as st
 from tests.tui.driving import GatedReader, press, settle, stored_snapshots
 from tests.tui.kiosk_driving import Kiosk
-from tests.tui.pictures import compare_taken, photograph
+from tests.tui.pictures import Pictures, cases, compare_taken, photograph
 from tests.tui.test_kiosk_clearing import LiftingReader
 from tui.kiosk.app import KioskApp
 from tui.kiosk.ending import KioskEndScreen
@@ -133,16 +133,8 @@ SCREENS: dict[str, Walk] = {screen: walk for walk in WALKS for screen, _ in walk
 THEMES = (DEFAULT_THEME, LARGE_TEXT_THEME)
 LANGS = ("ja", "en")
 SIZE = (80, 24)
-# The screens of one walk side by side, so a worker mostly takes a walk's screens one after another.
-CASES = [
-    pytest.param(screen, lang, theme, id=f"{screen}-{lang}-{theme}")
-    for lang in LANGS
-    for theme in THEMES
-    for walk in WALKS
-    for screen, _ in walk.stops
-]
+CASES = cases((walk.stops for walk in WALKS), LANGS, THEMES)
 
-Pictures = dict[str, str]
 _taken: dict[tuple[int, str, str], Pictures] = {}
 
 

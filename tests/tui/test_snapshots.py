@@ -22,7 +22,7 @@ from readers.jpki import PinKind
 from readers.reader import Reader
 from reset_flow.states import ReservationMade
 from tests.tui.driving import GatedReader, make_app, press, settle, stored_snapshots
-from tests.tui.pictures import compare_taken, photograph
+from tests.tui.pictures import Pictures, cases, compare_taken, photograph
 from tui.app import ResetApp
 from tui.kiosk.beforehand import reserve_beforehand
 from tui.themes import DEFAULT_THEME, HIGH_CONTRAST_THEME
@@ -112,16 +112,8 @@ SCREENS: dict[str, Walk] = {screen: walk for walk in WALKS for screen, _ in walk
 THEMES = (DEFAULT_THEME, HIGH_CONTRAST_THEME)
 LANGS = ("ja", "en")
 SIZES = {"test_screen": (80, 24), "test_screen_at_60x20": (60, 20)}
-# The screens of one walk side by side, so a worker mostly takes a walk's screens one after another.
-CASES = [
-    pytest.param(screen, lang, theme, id=f"{screen}-{lang}-{theme}")
-    for lang in LANGS
-    for theme in THEMES
-    for walk in WALKS
-    for screen, _ in walk.stops
-]
+CASES = cases((walk.stops for walk in WALKS), LANGS, THEMES)
 
-Pictures = dict[str, str]
 _taken: dict[tuple[int, str, str, tuple[int, int]], Pictures] = {}
 
 
