@@ -34,6 +34,7 @@ Navigate = Callable[[Kiosk, Pilot], Awaitable[None]]
 PROOF = ("enter",)
 NEW = ("enter", *"1234", "enter")
 RESET = (*NEW, *"new2pin", "enter", *"new2pin", "enter")
+CLEAR = ("backspace",) * 4  # an entry of up to four characters emptied
 
 
 def keys(*pressed: str, reserve: tuple[PinKind, ...] = (PinKind.SIGN,), after: str | None = None) -> Navigate:
@@ -97,7 +98,6 @@ class Walk:
     stops: tuple[tuple[str, Navigate], ...]
     at: str = "2026-04-01T10:00:00+09:00"
     card: Callable[[], EmulatedReader | GatedReader] | None = field(default=None)
-    no_card: bool = False  # the reader is empty from the start
 
 
 WALKS: tuple[Walk, ...] = (
@@ -112,18 +112,29 @@ WALKS: tuple[Walk, ...] = (
             ("problem", ending(st.ServiceRefusal("terminal-unknown"))),
         )
     ),
-    Walk((("start-cleared", keys("enter", "1", after="lift")),)),
-    Walk((("start-no-card", keys("enter", reserve=())),), no_card=True),
+    # The card taken off while a PIN is typed, then Enter with no card on the reader.
+    Walk((("start-cleared", keys("enter", "1", after="lift")), ("start-no-card", keys("enter", reserve=())))),
     Walk((("reading", _reading),), card=GatedReader),
-    # F1's help over the proof PIN, closed, then the PIN being typed.
-    Walk((("help", keys(*PROOF, "f1")), ("proof", keys("escape", "1", "2", reserve=())))),
+    # F1's help over the proof PIN, closed; a digit typed and a minute without keys; a key (not
+    # typed) answers the question, and the PIN is typed on.
+    Walk(
+        (
+            ("help", keys(*PROOF, "f1")),
+            ("still-there", keys("escape", "1", reserve=(), after="idle")),
+            ("proof", keys("0", "2", reserve=())),
+        )
+    ),
     Walk((("proof-wrong", keys(*PROOF, *"9999", "enter")),)),
     Walk((("last-try", _last_try),)),
     Walk((("choose", keys("enter", reserve=(PinKind.SIGN, PinKind.AUTH))),)),
-    Walk((("new-pin", keys(*NEW, *"abc1", "enter", *"abc")),)),
+    # Two entries refused, then corrected: the reset goes through.
+    Walk(
+        (
+            ("new-pin", keys(*NEW, *"abc1", "enter", *"abc")),
+            ("done", keys("shift+tab", *CLEAR, *"new2pin", "enter", *CLEAR, *"new2pin", "enter", reserve=())),
+        )
+    ),
     Walk((("put-card-back", keys(*RESET)),), card=lambda: LiftingReader(0x82)),
-    Walk((("still-there", keys(*PROOF, "1", after="idle")),)),
-    Walk((("done", keys(*RESET)),)),
     Walk((("closed", keys("enter")),), at="2026-04-01T05:00:00+09:00"),
     Walk((("no-reservation", keys("enter", reserve=())),)),
     Walk((("window", _window),)),
@@ -142,8 +153,6 @@ def _walk(walk: Walk, lang: str, theme: str, folder: Path) -> Pictures:
     kiosk = Kiosk(folder, lang=lang, theme=theme, at=walk.at)
     if walk.card is not None:
         kiosk.reader = walk.card()  # type: ignore[assignment]
-    if walk.no_card:
-        kiosk.reader.remove_card()
     app: KioskApp = kiosk.app
     title = app.title  # taken before the run, as take_svg_screenshot does
     pictures: Pictures = {}
