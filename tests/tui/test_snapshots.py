@@ -75,36 +75,26 @@ WALKS: tuple[Walk, ...] = (
             ("triage-kiosk", keys(STEP1[0])),
             ("signing-questions", keys(*STEP1[1:2], ("n",))),
             ("photo-id", keys(("n",))),
-            ("reserved", keys(*STEP1[3:], (*"1234", "enter"))),
+            # A wrong PIN, then the right one: the reservation is made as at the first try.
+            ("proof-pin-wrong", keys(*STEP1[3:], (*"9999", "enter"), ("1", "2"))),
+            ("reserved", keys(("backspace", "backspace"), (*"1234", "enter"))),
         )
     ),
     # Step 2's screens, on a card whose step 1 was done beforehand (as at the counter earlier):
     # the pictures are the same as after step 1 by keys, which the screens above walk through.
     Walk(
-        (("choose-reservation", keys(("end", "enter"), ("enter",))),),
+        (
+            ("choose-reservation", keys(("end", "enter"), ("enter",))),
+            ("new-pin", keys(("enter",), (*"1234", "enter"), (*"abc1", "enter", *"abc"))),
+        ),
         reserved=(PinKind.SIGN, PinKind.AUTH),
     ),
-    Walk((("proof-pin-wrong", keys(*STEP1, (*"9999", "enter"), ("1", "2"))),)),
     Walk(
         (
             ("confirm-last-try", keys(*STEP1, (*"9999", "enter"))),
             ("pin-blocked", keys(("y",))),
         ),
         reader="training:one-try-left",
-    ),
-    Walk(
-        (
-            (
-                "new-pin",
-                keys(
-                    ("down", "down", "down", "enter"),
-                    ("enter",),
-                    (*"1234", "enter"),
-                    (*"abc1", "enter", *"abc"),
-                ),
-            ),
-        ),
-        reserved=(PinKind.SIGN,),
     ),
 )
 SCREENS: dict[str, Walk] = {screen: walk for walk in WALKS for screen, _ in walk.stops}
