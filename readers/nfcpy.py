@@ -2,14 +2,14 @@
 
 ``import nfc`` imports ``nfc.llcp``, its peer-to-peer half, whose security module looks for an
 OpenSSL 1.0 library with ``ctypes.util.find_library`` (a run of ``ldconfig``): a third of nfcpy's
-import time. ``nfc.clf`` imports ``usb1`` (with ctypes and json) for USB devices, which a ``udp:``
-or ``tty:`` device never uses, and pyserial for ``tty:`` devices. ``nfc.tag`` imports ``ndef``,
-the NDEF message library (with ``uuid`` and ``platform``), for tags that hold NDEF messages, which
-an ISO-DEP card check never reads. Before nfcpy is imported, each is put in ``sys.modules`` as a
-module whose body runs when a name is first read from it: nfcpy and anyone else still find every
-name there, only later, and a missing package still fails the import as before. The two functions
-``nfc.tag`` takes from ``ndef`` by name are stand-ins that run the body on their first call, then
-call the real one.
+import time; and the services over it, ``nfc.snep`` and ``nfc.handover``. ``nfc.clf`` imports
+``usb1`` (with ctypes and json) for USB devices, which a ``udp:`` or ``tty:`` device never uses,
+and pyserial for ``tty:`` devices. ``nfc.tag`` imports ``ndef``, the NDEF message library (with
+``uuid`` and ``platform``), for tags that hold NDEF messages, which an ISO-DEP card check never
+reads. Before nfcpy is imported, each is put in ``sys.modules`` as a module whose body runs when a
+name is first read from it: nfcpy and anyone else still find every name there, only later, and a
+missing package still fails the import as before. The two functions ``nfc.tag`` takes from
+``ndef`` by name are stand-ins that run the body on their first call, then call the real one.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 # Each deferred module, and the names imported from it with ``from ... import`` at nfcpy's import.
 DEFERRED: dict[str, tuple[str, ...]] = {
     "nfc.llcp": (),
+    "nfc.snep": (),
+    "nfc.handover": (),
     "usb1": (),
     "serial": (),
     "ndef": ("message_decoder", "message_encoder"),
