@@ -31,11 +31,14 @@ commit also writes file-system metadata and costs several times more).
 
 The clients run in this one process, on the same machine as the service (2 cores here): the
 figures are for this machine with its load generator, not for a server of its own. "client CPU"
-is this process's processor time per operation. httpx costs about 1.4 ms of it per request, so from
-8 clients on this process, not the service, is the bottleneck (it runs at one core's worth while
-the service's CPU ms say what the service needed): the rates and latencies there are the load
-generator's ceiling, and health/proof is mostly its own ratio of one request to two. Compare the
-CPU ms for what the service does.
+is this process's processor time per operation: httpx costs about 0.7 ms of it per request (1.1 ms
+before sniffio was installed; see pyproject.toml) and a proof's 4 KB body some more, so from 8
+clients this process, not the service, is the bottleneck (it runs at one core's worth while the
+service's CPU ms say what the service needed): the rates and the client's latencies there are the
+load generator's ceiling, and the gap between the client's p99 and the service's own is its queue
+and the machine's other load. Compare the CPU ms and the svc columns for what the service does.
+The bench collects and freezes what its set-up made before each run (the signed proofs), so the
+collector's pauses in the run are for what the requests leave.
 
 The card's part is done before each run: the bench made the database, so it holds the key the
 service signs its challenges with, and it mints the challenges for its terminal and signs each
@@ -236,7 +239,8 @@ async def measure(
     async def proofs(clients: int, span: float) -> Figures:
         ahead = int(SIGNED_AHEAD_PER_SECOND * span) if span <= 60 else 0  # a nonce lives 2 minutes
         await cards.sign(timekeeper, ahead)
-        gc.collect()  # what the signing left, collected before the run rather than in it
+        gc.collect()  # what the signing left, collected before the run rather than in it,
+        gc.freeze()  # and the signed proofs out of the collector's sight during it
         return await run(urls, step1_proof(cards), clients, span, server_pids, "/v1/reservations")
 
     # A service that has been running: its journal grown to its working size, its caches warm.
