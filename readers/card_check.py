@@ -12,8 +12,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from cryptography import x509
-
 from readers.card_info import CardInfoSession
 from readers.connection import CardConnection
 from readers.errors import CardError, LastTryNotConfirmed, MalformedResponse, PinBlocked, PinNotSet, WrongPin
@@ -90,6 +88,10 @@ class CardReport:
 
 
 def summarise_certificate(der: bytes) -> CertificateSummary:
+    # Imported here, when a card's certificate is read: cryptography's x509 is a large part of
+    # the TUI's start, whose first screen reads no card.
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(der)
         return CertificateSummary(

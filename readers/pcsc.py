@@ -2,8 +2,9 @@
 
 pyscard's calls block (they release the GIL while they wait). Each ``PcscReader`` therefore runs
 every call of its connection on one thread of its own, and the asyncio loop only awaits: it never
-blocks. A wait for a card has a finite timeout and stops at once when the awaiting task is
-cancelled (``SCardCancel``).
+blocks (with no loop running, as in ``status``, the calls run on the caller's thread). A wait for
+a card has a finite timeout and stops at once when the awaiting task is cancelled
+(``SCardCancel``).
 
 A whole card conversation uses one connection, opened exclusively (nobody else can select another
 application in the middle of ours) and closed with the card powered down, so a verified PIN does
@@ -13,10 +14,8 @@ Every PC/SC failure becomes one of the typed errors of ``readers.errors``.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from smartcard import scard
@@ -253,7 +252,10 @@ class PcscReader(BlockingReader):
     async def _await_card(self, reader: str, timeout: float) -> None:
         try:
             arrived = await self._run(self._wait_present, reader, max(0, round(timeout * 1000)))
-        except asyncio.CancelledError:
+        except BaseException:
+            # Above all the awaiting task cancelled (asyncio's CancelledError, named not here so
+            # that a loopless ``status`` never imports asyncio): the wait still blocks on the
+            # reader's thread. After any other failure nothing waits and the cancel does nothing.
             if self._context is not None:
                 scard.SCardCancel(self._context)  # thread-safe: the blocked call returns at once
             raise
@@ -329,6 +331,9 @@ class PcscReader(BlockingReader):
     async def watch(self) -> None:
         """Report card insertions and removals (and a lost reader) to the listeners until
         cancelled. Uses a context and a thread of its own, so it runs beside a conversation."""
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
         loop = asyncio.get_running_loop()
         watcher = _Watcher(self.wanted, lambda event: loop.call_soon_threadsafe(self._emit, event))
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcsc-watch")

@@ -16,7 +16,6 @@ Relative paths are relative to the file's folder. An unknown key or a wrong type
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from typing import Any
 import platformdirs
 
 from reset_flow.errors import OperatorInputRefused, ServiceNotConfigured
-from reset_flow.trust_store import APP_NAME, default_trust_store
 
+APP_NAME = "jpki-reset"
 CONFIG_NAME = "config.toml"
 LANGUAGES = ("ja", "en")
 
@@ -38,6 +37,12 @@ class ConfigInvalid(OperatorInputRefused):
 
 def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_NAME
+
+
+def default_trust_store() -> Path:
+    """The trust store's folder when neither the config nor an option names one. Here rather than
+    in ``trust_store``: finding the config must not load the certificate code."""
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigInvalid(f"{chosen}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigInvalid(f"{chosen}: {error}") from None
+    import tomllib  # here: most laptops have no config file, and every start looks for one
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -17,6 +17,7 @@ import platformdirs
 from readers.issuer import ResetAuthority
 from reset_flow.client import DEFAULT_TIMEOUT, ReservationClient
 from reset_flow.clock import Clock, SystemClock
+from reset_flow.config import APP_NAME
 from reset_flow.errors import ServiceNotConfigured, TrainingClockRefused
 from reset_flow.service.store import ReservationStore
 from reset_flow.trust import TrustAnchors
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from reset_flow.service.app import ServiceApp
     from reset_flow.service.challenges import ChallengeSource
 
-APP_NAME = "jpki-reset"
 DATABASE_NAME = "reservations.sqlite3"
 TOKEN_ENV = "JPKI_RESET_TOKEN"
 _EMBEDDED_TERMINAL = "embedded"

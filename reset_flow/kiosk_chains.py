@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from readers.errors import JpkiResetError
-from readers.jpki import PinKind
+from readers.pin import PinKind
 from reset_flow.pin_rules import RESETTABLE_PINS
 
 SHIPPED = Path(__file__).with_name("kiosk_chains.toml")

@@ -8,7 +8,7 @@ import string
 from dataclasses import dataclass
 from enum import StrEnum
 
-from readers.jpki import PinKind
+from readers.pin import PinKind
 
 # Only these two PINs have a kiosk reset; the 住基 and 券面 PINs are reset at the municipal window.
 RESETTABLE_PINS: tuple[PinKind, ...] = (PinKind.SIGN, PinKind.AUTH)

@@ -47,7 +47,7 @@ def training_fingerprints() -> frozenset[bytes]:
 
 def open_trust_store(folder: Path) -> TrustStore:
     """The trust store in ``folder``, refusing the training CAs."""
-    return TrustStore(folder, refused=training_fingerprints())
+    return TrustStore(folder, refused=training_fingerprints)
 
 
 def terminal_trust(store: TrustStore, *, training: bool) -> TrustAnchors:

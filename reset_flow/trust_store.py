@@ -19,31 +19,27 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import platformdirs
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.hashes import SHA1, SHA256
 
 from readers.jpki import PinKind
 from reset_flow.errors import OperatorInputRefused, ServiceError
 from reset_flow.trust import IssuerAnchor, TrustAnchors, load_certificate
 
-APP_NAME = "jpki-reset"
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
 FORMAT = "jpki-reset/trust-store"
 ANCHORS_FILE = "anchors.json"
 AUDIT_FILE = "audit.jsonl"
 _GENESIS = "0" * 64  # the "line before" the first audit line
-
-
-def default_trust_store() -> Path:
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
 class TrustStoreInvalid(ServiceError):
@@ -128,11 +124,17 @@ class TrustChange:
 
 
 class TrustStore:
-    """``refused``: SHA-256 of CA certificates never to store (the training CAs)."""
+    """``refused`` gives the SHA-256 of CA certificates never to store (the training CAs)."""
 
-    def __init__(self, folder: Path, *, refused: frozenset[bytes] = frozenset()) -> None:
+    def __init__(self, folder: Path, *, refused: Callable[[], frozenset[bytes]] = frozenset) -> None:
         self.folder = folder
-        self.refused = refused
+        self._refused = refused
+
+    @cached_property
+    def refused(self) -> frozenset[bytes]:
+        # Asked for when a certificate is stored or read, not before: finding the training CAs'
+        # fingerprints means building and checking them, which an empty store never needs.
+        return self._refused()
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -236,7 +238,7 @@ class TrustStore:
     ) -> tuple[StoredAnchor, bool]:
         """Store an anchor the operator accepted; False when it was stored already."""
         cert = self.check_candidate(purpose, der, now)
-        der = cert.public_bytes(serialization.Encoding.DER)
+        der = cert.public_bytes(_encoding().DER)
         with self._locked():
             anchors = list(self.anchors())
             for existing in anchors:
@@ -273,7 +275,7 @@ class TrustStore:
                 target.certificate.public_key()  # type: ignore[arg-type]
             ):
                 raise CrlRefused("this CRL is not signed by that anchor")
-            crl_der = crl.public_bytes(serialization.Encoding.DER)
+            crl_der = crl.public_bytes(_encoding().DER)
             updated = StoredAnchor(target.purpose, target.der, target.added_at, target.source, crl_der)
             self._write([updated if a.der == target.der else a for a in self.anchors()])
             self._audit("crl", updated, now, operator, source)
@@ -327,8 +329,16 @@ class TrustStore:
             os.fsync(out.fileno())
 
 
+def _encoding() -> type[Encoding]:
+    """cryptography's encodings, imported when an anchor is stored or read: its serialization
+    module costs ``status`` a few milliseconds, and an empty store never needs it."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding
+
+
 def _entry_of(anchor: StoredAnchor) -> dict[str, Any]:
-    pem = serialization.Encoding.PEM
+    pem = _encoding().PEM
     crl = anchor.crl
     return {
         "purpose": anchor.purpose.value,
@@ -348,7 +358,7 @@ def _anchor_from(entry: dict[str, Any]) -> StoredAnchor:
     cert = x509.load_pem_x509_certificate(entry["certificate"].encode())
     crl_text = entry.get("crl")
     crl = x509.load_pem_x509_crl(crl_text.encode()) if crl_text else None
-    der = serialization.Encoding.DER
+    der = _encoding().DER
     return StoredAnchor(
         purpose,
         cert.public_bytes(der),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from readers.card_check import CertificateSummary
-from readers.jpki import PinStatus
-from reset_flow.triage import Triage, Verdict
-from tui.i18n.terms import Inline
+from readers.jpki import PinKind, PinStatus
+from reset_flow.triage import Reason, Triage, Verdict
+from tui import i18n
+from tui.i18n.terms import Inline, Terms
 from tui.jst import jst_date
 
 Translate = Callable[..., str]
@@ -55,3 +56,20 @@ def verdict_line(verdict: Triage) -> tuple[str, dict[str, object]]:
     if verdict.verdict is Verdict.ISSUER_NOT_TRUSTED:
         return "check.verdict.issuer-not-trusted", {}
     return "check.verdict.kiosk", {"pins": Inline(f"pin.label.{pin.value}" for pin in verdict.kiosk_pins)}
+
+
+def reason_terms(reasons: tuple[Reason, ...], reset: PinKind | None = None) -> Terms:
+    """The reasons' words; with ``reset``, a wording for that reset where one exists (a note that
+    is true of one reset only, e.g. when the signing certificate is checked)."""
+    keys = []
+    for reason in reasons:
+        key = f"reason.{reason.code.value}"
+        if reset is not None and i18n.has("en", f"{key}.{reset.value}"):
+            key = f"{key}.{reset.value}"
+        keys.append(key)
+    return Terms(keys)
+
+
+def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """The reasons that send someone to the window (the others are notes); all if none does."""
+    return tuple(r for r in reasons if r.window) or reasons

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from readers.discovery import ReaderChoice
-    from readers.jpki import PinKind
+    from readers.pin import PinKind
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
 
@@ -42,7 +42,7 @@ class TaskChoice:
 
     @property
     def reset_pin(self) -> PinKind | None:
-        from readers.jpki import PinKind
+        from readers.pin import PinKind
 
         return PinKind(self.pin) if self.pin else None
 

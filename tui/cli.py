@@ -1,8 +1,9 @@
 """The ``jpki-reset`` command line: the parser and the dispatch; each command is a module of
-``tui.commands``.
+``tui.commands``, imported only when that command runs (its arguments are declared in
+``tui.commands.arguments``).
 
-Only the TUI and ``demo`` import Textual, and only when they run: ``status``, ``record``,
-``serve`` and ``emulate`` stay light.
+Only the TUI, ``demo``, ``kiosk`` and ``web`` import Textual, and only when they run: ``status``,
+``record``, ``serve`` and ``emulate`` stay light, and the TUI's start loads no other command.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Coroutine, Sequence
+from importlib import import_module
 
 from readers.errors import JpkiResetError
-from tui.commands import demo, emulate, kiosk, record, serve, status, trust, web
+from tui.commands.arguments import add_commands, seconds_option
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -21,11 +23,9 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
     EXIT_USAGE,
     exit_code_for,
 )
-from tui.idle import seconds_option
 
-# Commands that run a coroutine; ``demo``, ``kiosk``, ``web`` and the TUI run Textual's own loop.
-COMMANDS = {"status": status, "record": record, "serve": serve, "emulate": emulate, "trust": trust}
-TUI_COMMANDS = {"demo": demo, "kiosk": kiosk, "web": web}
+# Commands that run Textual's own loop, as the TUI does; the others' ``run`` is a coroutine.
+TUI_COMMANDS = ("demo", "kiosk", "web")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,9 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--reader", default=None, help="preselect a reader (SPEC)")
     _add_tui_options(parser)
-    sub = parser.add_subparsers(dest="command")
-    for command in (*COMMANDS.values(), *TUI_COMMANDS.values()):
-        command.add(sub)
+    add_commands(parser.add_subparsers(dest="command"))
     return parser
 
 
@@ -76,17 +74,17 @@ def _tui(args: argparse.Namespace) -> int:
     return run_tui(args)
 
 
-# Readers whose card check never suspends without an event loop: the in-process ones answer at
-# once, and an NFC reader's blocking calls then run on the caller's thread (readers.blocking).
-_NO_LOOP = ("training:", "replay:", "nfc:")
+# Reader kinds whose card check never suspends without an event loop: the in-process ones answer
+# at once, and a PC/SC or NFC reader's blocking calls then run on the caller's thread
+# (readers.blocking); ``status`` opens them with no wait for a card (a card not there: no-card).
+_NO_LOOP = ("training", "replay", "pcsc", "nfc")
 
 
 def _run_to_end(coroutine: Coroutine[object, object, int]) -> int:
     """Run a coroutine that never suspends, without an event loop.
 
-    A card check on a training card, a recording or an NFC reader has nothing to run beside it,
-    and starting asyncio (with the ssl module it imports) would cost a large part of the check
-    itself: ``status`` stays quick.
+    A card check has nothing to run beside it, and starting asyncio (with the ssl module it
+    imports) would cost a large part of the check itself: ``status`` stays quick.
     """
     try:
         coroutine.send(None)
@@ -102,10 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _tui(args)
+        command = import_module(f"tui.commands.{args.command}")
         if args.command in TUI_COMMANDS:
-            return TUI_COMMANDS[args.command].run(args)
-        coroutine = COMMANDS[args.command].run(args)
-        if args.command == "status" and args.reader.startswith(_NO_LOOP):
+            return command.run(args)
+        coroutine = command.run(args)
+        if args.command == "status" and args.reader.partition(":")[0] in _NO_LOOP:
             return _run_to_end(coroutine)
         import asyncio
 

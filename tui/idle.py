@@ -6,7 +6,6 @@ test waits in real time and the wall clock can jump without clearing anything ea
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
 from collections.abc import Callable
@@ -63,14 +62,3 @@ class IdleWatch:
         if left <= 0:
             return Expired()
         return Countdown(math.ceil(left))
-
-
-def seconds_option(text: str) -> float:
-    """An idle time on the command line: 10 seconds to an hour."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 10 <= seconds <= 3600:
-        raise argparse.ArgumentTypeError("use 10 to 3600 seconds")
-    return seconds

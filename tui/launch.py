@@ -9,7 +9,6 @@ from readers.spec import check_spec
 from reset_flow.config import Config, load_config
 from tui.app import ResetApp
 from tui.terminal import require_terminal
-from tui.training_time import training_moment
 from tui.wizard import Wizard
 
 
@@ -32,6 +31,10 @@ def build_wizard(
     if wizard.server_url is not None:
         wizard.token = terminal_token(config, token_file)
     if at is not None:
+        # Only with --at: its Japan-time parsing loads the time-zone data, which a start without
+        # it does not need.
+        from tui.training_time import training_moment
+
         wizard.training_at = training_moment(at, wizard.training)
     return wizard
 

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from readers.jpki import PinKind
 from reset_flow import states as st
 from reset_flow.triage import WINDOW_ONLY_PINS, Reason
 from tui import i18n
+from tui.card_words import reason_terms, window_reasons
 from tui.errors import Explanation, explain
-from tui.i18n.terms import Term, Terms
+from tui.i18n.terms import Term
 from tui.jst import jst
-
-
-def reason_terms(reasons: tuple[Reason, ...], reset: PinKind | None = None) -> Terms:
-    """The reasons' words; with ``reset``, a wording for that reset where one exists (a note that
-    is true of one reset only, e.g. when the signing certificate is checked)."""
-    keys = []
-    for reason in reasons:
-        key = f"reason.{reason.code.value}"
-        if reset is not None and i18n.has("en", f"{key}.{reset.value}"):
-            key = f"{key}.{reset.value}"
-        keys.append(key)
-    return Terms(keys)
-
-
-def window_reasons(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
-    """The reasons that send someone to the window (the others are notes); all if none does."""
-    return tuple(r for r in reasons if r.window) or reasons
 
 
 def notes_of(state: st.FlowState) -> tuple[Reason, ...]:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from textual import events
 
 from readers.errors import JpkiResetError
-from reset_flow.states import ConfirmLastTry
 from tui.idle import Countdown, Expired, IdleLimits, IdleWatch, Monotonic
 from tui.screens.still_there import StillThereScreen
 from tui.widgets.pin_input import PinInput
@@ -53,8 +52,13 @@ class UnattendedPins(_Base):
     def pins_held(self) -> bool:
         """Whether a PIN is typed into an entry, or kept by the flow for the last-try question."""
         flow = self.wizard.flow
-        if flow is not None and isinstance(flow.state, ConfirmLastTry):
-            return True
+        if flow is not None:
+            # Imported with the flow (the app's start has none): the states are a notable part of
+            # the start's imports, and the start screen shows none of them.
+            from reset_flow.states import ConfirmLastTry
+
+            if isinstance(flow.state, ConfirmLastTry):
+                return True
         return any(field.value for screen in self.screen_stack for field in screen.query(PinInput))
 
     async def tick_pin_idle(self) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from readers.card_check import CardReport
     from readers.connection import CardConnection
     from readers.discovery import ReaderChoice
-    from readers.jpki import PinKind
+    from readers.pin import PinKind
     from readers.reader import Reader
     from reset_flow.client import ReservationClient
     from reset_flow.clock import Clock
@@ -72,8 +72,8 @@ class Wizard:
     def trust(self) -> TrustAnchors:
         """What this terminal's embedded service trusts, read again each time (``jpki-reset trust``
         may have changed the store since)."""
+        from reset_flow.config import default_trust_store
         from reset_flow.trust_setup import open_trust_store, terminal_trust
-        from reset_flow.trust_store import default_trust_store
 
         store = open_trust_store(self.trust_store or default_trust_store())
         return terminal_trust(store, training=self.training)

@@ -1,5 +1,7 @@
-"""One module per ``jpki-reset`` subcommand: each has ``add(sub)`` and ``run(args)``.
+"""One module per ``jpki-reset`` subcommand, each with ``run(args)``; their arguments are
+declared in ``tui.commands.arguments``.
 
-``tui.cli`` builds the parser from ``COMMANDS`` and dispatches; a command module imports what it
-needs only when it runs, so ``status``, ``record``, ``serve`` and ``emulate`` never load Textual.
+``tui.cli`` builds the parser from ``arguments`` alone and imports the one command module that
+runs, so the TUI's start loads no command, and ``status``, ``record``, ``serve`` and ``emulate``
+never load Textual.
 """

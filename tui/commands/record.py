@@ -26,23 +26,6 @@ _PROMPTS = {
 }
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    rec = sub.add_parser("record", help="record a card conversation to a file")
-    rec.add_argument("--reader", required=True, help="reader SPEC")
-    rec.add_argument("--out", required=True, help="the .jsonl file to write")
-    rec.add_argument("--conversation", default="card-check", help="what to do with the card")
-    rec.add_argument("--title", default="")
-    rec.add_argument("--description", default="")
-    rec.add_argument("--card", default="", help="what the card is, for the header")
-    rec.add_argument("--ask-pins", action="store_true", help="ask for the PINs (training cards, recordings)")
-    rec.add_argument(
-        "--spend-pin-tries",
-        action="store_true",
-        help="this run may send PINs to the card on a PC/SC or NFC reader (a wrong one spends a try); "
-        "the PINs are asked at the terminal",
-    )
-
-
 async def run(args: argparse.Namespace) -> int:
     from readers.conversations import CONVERSATIONS, SCRIPTED_TRANSPORTS, Stage, record
     from readers.spec import open_reader

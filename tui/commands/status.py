@@ -9,35 +9,17 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from readers.card_check import SignPinOutcome
-from readers.spec import DEFAULT_SPEC
 from reset_flow.triage import Verdict
-from tui.card_words import certificate_notes, certificate_state, pin_state, verdict_line
-from tui.commands.options import config_option, lang_option
+from tui.card_words import certificate_notes, certificate_state, pin_state, reason_terms, verdict_line
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
 from tui.i18n import default_language, has
 from tui.i18n.terms import Term, Translate, translator
 from tui.jst import jst
-from tui.states import reason_terms
 
 if TYPE_CHECKING:
     from readers.card_check import CardReport, SignPinCheck
     from reset_flow.triage import IssuerCheck, RevocationCheck, Triage
-
-
-def add(sub: argparse._SubParsersAction) -> None:
-    status = sub.add_parser("status", help="card check, plain text or JSON")
-    status.add_argument(
-        "--reader", default=DEFAULT_SPEC, help="training:PROFILE | replay:PATH | pcsc[:NAME] | nfc[:PATH]"
-    )
-    status.add_argument("--json", action="store_true", help="print one JSON object")
-    config_option(status)
-    lang_option(status)
-    status.add_argument(
-        "--ask-sign-pin",
-        action="store_true",
-        help="ask for the signing PIN to read the signing certificate (spends a try if wrong)",
-    )
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -93,9 +75,11 @@ def _judging(args: argparse.Namespace) -> tuple[datetime, tuple[RevocationCheck,
 def _triage_moment(at: str | None, training: bool) -> datetime:
     """``--at`` moves the moment of the verdict for training, as it moves the TUI's service clock;
     a resident's card is judged by the wall clock (the command line is the edge that reads it)."""
-    from tui.training_time import training_moment
+    if at is None:
+        return datetime.now(UTC)
+    from tui.training_time import training_moment  # only with --at: its parsing is not free
 
-    return datetime.now(UTC) if at is None else training_moment(at, training)
+    return training_moment(at, training)
 
 
 def _reader_words(t: Translate, lang: str, spec: str, name: str) -> str:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.commands.options import config_option
 from tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -19,28 +18,6 @@ if TYPE_CHECKING:
 
 Ask = Callable[[str], str]
 _PURPOSE = {"auth": "user-authentication CA", "sign": "signing CA"}
-
-
-def add(sub: argparse._SubParsersAction) -> None:
-    trust = sub.add_parser("trust", help="the card issuers this machine trusts (add, list, remove, crl)")
-    actions = trust.add_subparsers(dest="trust_command", required=True)
-    added = actions.add_parser("add", help="trust an issuer: its CA certificates from a card or a file")
-    source = added.add_mutually_exclusive_group(required=True)
-    source.add_argument("--reader", metavar="SPEC", help="read the CA certificates from the card (no PIN)")
-    source.add_argument("--file", type=Path, metavar="CA", help="a CA certificate file (PEM or DER)")
-    added.add_argument("--purpose", choices=("auth", "sign"), help="with --file: which CA it is")
-    added.add_argument("--crl", type=Path, metavar="FILE", help="with --file: the issuer's CRL for it")
-    actions.add_parser("list", help="the trusted issuers").add_argument(
-        "--history", action="store_true", help="the trail of every change instead"
-    )
-    removed = actions.add_parser("remove", help="stop trusting an anchor")
-    removed.add_argument("fingerprint", help="its SHA-256 (at least the first 8 hex digits)")
-    crl = actions.add_parser("crl", help="give an anchor its issuer's CRL (checked for revocation)")
-    crl.add_argument("fingerprint", help="the anchor's SHA-256 (at least the first 8 hex digits)")
-    crl.add_argument("file", type=Path, help="the CRL (PEM or DER)")
-    for parser in actions.choices.values():
-        parser.add_argument("--store", type=Path, default=argparse.SUPPRESS, help="the trust store folder")
-        config_option(parser)
 
 
 def ask_operator(prompt: str) -> str:

@@ -19,22 +19,6 @@ if TYPE_CHECKING:
 LOOPBACK_NAMES = ("localhost",)
 
 
-def add(sub: argparse._SubParsersAction) -> None:
-    web = sub.add_parser("web", help="serve training sessions and demos to browsers")
-    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
-    web.add_argument("--port", type=int, default=8000, help="port (0: any free port, printed)")
-    what = web.add_mutually_exclusive_group()
-    what.add_argument("--demo", metavar="RECORDING", help="a demo by name (demo-step1) or a recording file")
-    # Defaults suppressed so that a --reader or --lang given before ``web`` is kept (and checked).
-    what.add_argument(
-        "--reader", metavar="training:PROFILE", default=argparse.SUPPRESS, help="each tab's training card"
-    )
-    web.add_argument("--speed", type=float, default=1.0, help="demo pace multiplier (2 = twice as fast)")
-    web.add_argument("--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="first language")
-    web.add_argument("--at", metavar="TIME", default=argparse.SUPPRESS, help="practice tabs' service clock")
-    web.add_argument("--max-tabs", type=int, default=20, help="sessions open at once (default 20)")
-
-
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True

@@ -12,11 +12,11 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
 from reset_flow import states as st
+from tui.card_words import reason_terms, window_reasons
 from tui.idle import IdleLimits
 from tui.jst import jst
 from tui.kiosk.pins import pin_name
 from tui.kiosk.session import KioskScreen
-from tui.states import reason_terms, window_reasons
 from tui.widgets.say import Say
 
 

@@ -17,7 +17,6 @@ from textual.widgets import OptionList
 
 from tui.cursor import highlight_region
 from tui.errors import Explanation, explain
-from tui.jst import jst
 from tui.widgets.banner import Banner
 from tui.widgets.error_note import ErrorNote
 from tui.widgets.keybar import KeyBar
@@ -100,10 +99,12 @@ class WizardScreen(Screen):
             demo.show(player.banner_key(), **player.banner_values())
         clock = self.query_one("#clock-banner", Banner)
         at, served = self.wizard.training_at, self.wizard.service_training_time
-        if at is not None:
-            clock.show("clock.banner", time=jst(at))
-        elif served is not None:
-            clock.show("clock.banner_service", time=jst(served))
+        if at is not None or served is not None:
+            # Here: Japan time loads the time-zone data, and only a training clock shows a time.
+            from tui.jst import jst
+
+            key = "clock.banner" if at is not None else "clock.banner_service"
+            clock.show(key, time=jst(at or served))
         elif self.wizard.training or self.wizard.service_training:
             clock.show("training.banner")  # training mode says so on every screen
         else:

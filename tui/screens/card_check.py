@@ -16,9 +16,8 @@ from reset_flow.triage import Verdict
 
 if TYPE_CHECKING:
     from reset_flow.triage import Triage
-from tui.card_words import certificate_notes, verdict_line
+from tui.card_words import certificate_notes, reason_terms, verdict_line
 from tui.screens.card_work import CardScreen
-from tui.states import reason_terms
 from tui.widgets.card_report import report_table
 from tui.widgets.say import Say
 

@@ -14,8 +14,9 @@ from readers.jpki import PinKind
 from reset_flow import states as st
 from reset_flow.kiosk_chains import shipped_kiosk_chains
 from reset_flow.pin_rules import proof_pin_for
+from tui.card_words import reason_terms, window_reasons
 from tui.screens.flow_work import FlowScreen
-from tui.states import notes_of, reason_terms, window_reasons
+from tui.states import notes_of
 from tui.widgets.say import Chains, Say, Term
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Input
 
-from readers.jpki import PinKind
+from readers.pin import PinKind
 from reset_flow.pin_rules import as_typed
 
 
