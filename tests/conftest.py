@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "recordings"
+# Workers per core for ``-n auto``: a TUI test waits on the screen to go idle, a service test on
+# its subprocess and sockets, so one worker per core leaves the cores idle half the run. Each
+# worker has its own daemons, ports and folders, so more workers only share the cores.
+WORKERS_PER_CORE = 3
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores * WORKERS_PER_CORE
 
 
 @pytest.fixture
