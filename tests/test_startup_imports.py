@@ -100,6 +100,28 @@ def test_status_on_nfc_runs_only_the_nfcpy_it_needs() -> None:
         card.stop()
 
 
+def test_status_pauses_the_collector_only_while_it_runs() -> None:
+    code = """
+import gc
+import readers.card_check
+from tui.cli import main
+
+states = []
+check = readers.card_check.check_card
+
+async def watched(*args, **kwargs):
+    states.append(gc.isenabled())
+    return await check(*args, **kwargs)
+
+readers.card_check.check_card = watched
+assert main(['status', '--reader', 'training:adult']) == 0
+print(states, gc.isenabled())
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[False] True"
+
+
 def test_status_default_reader_is_the_readers_default() -> None:
     """The parser spells the default without importing reader code; both say the same."""
     assert DEFAULT_READER == DEFAULT_SPEC

@@ -9,8 +9,9 @@ Only the TUI, ``demo``, ``kiosk`` and ``web`` import Textual, and only when they
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from importlib import import_module
 
 from readers.errors import JpkiResetError
@@ -94,15 +95,24 @@ def _run_to_end(coroutine: Coroutine[object, object, int]) -> int:
     raise RuntimeError("a card check waited for an event loop")
 
 
-def _one_shot() -> None:
-    """No cyclic garbage collection for the rest of a one-shot command.
+@contextlib.contextmanager
+def _one_shot(command: str | None) -> Iterator[None]:
+    """No cyclic garbage collection while a one-shot command (``status``) runs.
 
     Loading the card check's modules allocates enough to start the collector a few dozen times,
     a few percent of ``status``'s time, to find next to nothing: the process ends within a second
-    and its memory goes with it (reference counting still frees the rest as it goes)."""
+    and its memory goes with it (reference counting still frees the rest as it goes). A caller in
+    the same process (a test) gets the collector back as it was."""
     import gc
 
-    gc.disable()
+    pause = command == "status" and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause:
+            gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,22 +121,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return _tui(args)
-        if args.command == "status":
-            _one_shot()
-        command = import_module(f"tui.commands.{args.command}")
-        if args.command in TUI_COMMANDS:
-            return command.run(args)
-        coroutine = command.run(args)
-        if args.command == "status" and args.reader.partition(":")[0] in _NO_LOOP:
-            return _run_to_end(coroutine)
-        import asyncio
-
-        return asyncio.run(coroutine)
+        with _one_shot(args.command):
+            return _run_command(args)
     except JpkiResetError as error:
         print(f"jpki-reset: {error.code}: {error.message}", file=sys.stderr)
         return exit_code_for(error)
     except KeyboardInterrupt:
         return 130
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    command = import_module(f"tui.commands.{args.command}")
+    if args.command in TUI_COMMANDS:
+        return command.run(args)
+    coroutine = command.run(args)
+    if args.command == "status" and args.reader.partition(":")[0] in _NO_LOOP:
+        return _run_to_end(coroutine)
+    import asyncio
+
+    return asyncio.run(coroutine)
 
 
 if __name__ == "__main__":
