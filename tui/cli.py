@@ -20,6 +20,7 @@ from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this mod
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
     EXIT_OK,
+    EXIT_READER_GONE,
     EXIT_SERVICE,
     EXIT_USAGE,
     exit_code_for,
@@ -122,12 +123,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _tui(args)
         with _one_shot(args.command):
-            return _run_command(args)
+            code = _run_command(args)
+        sys.stdout.flush()  # here, so that a reader gone early is met below, not at exit
+        return code
     except JpkiResetError as error:
         print(f"jpki-reset: {error.code}: {error.message}", file=sys.stderr)
         return exit_code_for(error)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The output's reader stopped reading (``jpki-reset status | head``): end quietly, as tools
+    killed by SIGPIPE do, with their status (128 + 13). SIGPIPE itself stays ignored, so that a
+    daemon's closed socket is an error to handle, not a silent death."""
+    import os
+
+    # Python flushes stdout once more at exit: point it at nothing, so that flush cannot fail.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_READER_GONE
 
 
 def _run_command(args: argparse.Namespace) -> int:
