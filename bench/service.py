@@ -15,6 +15,11 @@ For each it prints requests per second and p50/p99 latency of
   life left (its first proof, or one more than 90 s after its last); those proofs cost a second
   request, about a ``/health``'s worth of service CPU;
 - GET /health, the cheapest endpoint (no token, no query): the framework's own ceiling here.
+"svc p50"/"svc p99" are the service's own time for the operation's request (its ``Server-Timing:
+app;dur=`` header: from its app getting the request to the answer ready, so neither the network,
+the HTTP server's parsing nor the load generator's waiting is in it; for a proof, its reservation
+request: a challenge request, when one is needed, is not counted), read by an httpx response hook
+that keeps the raw header;
 "health/proof" is how many /health answers the machine gives for the time of one proof;
 "CPU ms" is the processor time the service side spent per operation (the serve processes, and for
 PostgreSQL its server processes too), read from /proc: what sizing rests on, and steadier than
@@ -26,11 +31,14 @@ commit also writes file-system metadata and costs several times more).
 
 The clients run in this one process, on the same machine as the service (2 cores here): the
 figures are for this machine with its load generator, not for a server of its own. "client CPU"
-is this process's processor time per operation. httpx costs about 1.4 ms of it per request, so from
-8 clients on this process, not the service, is the bottleneck (it runs at one core's worth while
-the service's CPU ms say what the service needed): the rates and latencies there are the load
-generator's ceiling, and health/proof is mostly its own ratio of one request to two. Compare the
-CPU ms for what the service does.
+is this process's processor time per operation: httpx costs about 0.7 ms of it per request (1.1 ms
+before sniffio was installed; see pyproject.toml) and a proof's 4 KB body some more, so from 8
+clients this process, not the service, is the bottleneck (it runs at one core's worth while the
+service's CPU ms say what the service needed): the rates and the client's latencies there are the
+load generator's ceiling, and the gap between the client's p99 and the service's own is its queue
+and the machine's other load. Compare the CPU ms and the svc columns for what the service does.
+The bench collects and freezes what its set-up made before each run (the signed proofs), so the
+collector's pauses in the run are for what the requests leave.
 
 The card's part is done before each run: the bench made the database, so it holds the key the
 service signs its challenges with, and it mints the challenges for its terminal and signs each
@@ -80,8 +88,9 @@ SIGNED_AHEAD_PER_SECOND = 600  # proofs signed before a run, per second of it (a
 # A moment inside the training certificates' validity, so that the proofs are accepted.
 TRAINING_AT = datetime(2026, 12, 1, 10, 0, tzinfo=JST)
 Operation = Callable[[ReservationClient, int, int], Awaitable[float]]
-# per second, p50 ms, p99 ms, service CPU ms and client CPU ms per operation
-Figures = tuple[float, float, float, float, float]
+# per second, p50 ms, p99 ms, service CPU ms and client CPU ms per operation, and the service's own
+# p50 and p99 ms (its Server-Timing) for the operation's request
+Figures = tuple[float, float, float, float, float, float, float]
 
 
 class CardsAhead:
@@ -161,10 +170,22 @@ def cpu_seconds(roots: list[int]) -> float:
 
 
 async def run(
-    urls: list[str], operation: Operation, clients: int, seconds: float, server_pids: list[int]
+    urls: list[str],
+    operation: Operation,
+    clients: int,
+    seconds: float,
+    server_pids: list[int],
+    timed_path: str,
 ) -> Figures:
-    """``clients`` workers, spread over the service processes at ``urls``, for ``seconds``."""
+    """``clients`` workers, spread over the service processes at ``urls``, for ``seconds``; the
+    service's own figures are those of its answers to ``timed_path`` (the operation's request)."""
     latencies: list[float] = []
+    timings: list[str | None] = []  # the answers' Server-Timing, kept raw: parsed after the run
+
+    async def note(response: httpx.Response) -> None:
+        if response.request.url.path == timed_path:
+            timings.append(response.headers.get("server-timing"))
+
     services = []
     for url in urls:
         share = max(1, clients // len(urls))
@@ -176,6 +197,7 @@ async def run(
     try:
         for service in services:
             await operation(service, 0, -1)  # warm the connection and the code paths
+            service.http.event_hooks["response"].append(note)
         stop = time.perf_counter() + seconds
 
         async def worker(number: int) -> None:
@@ -192,8 +214,17 @@ async def run(
         for service in services:
             await service.aclose()
     quantiles = statistics.quantiles(latencies, n=100)
+    inside = statistics.quantiles([_service_ms(t) for t in timings], n=100)
     count = len(latencies)
-    return count / elapsed, quantiles[49] * 1000, quantiles[98] * 1000, cpu * 1000 / count, own * 1000 / count
+    client = (quantiles[49] * 1000, quantiles[98] * 1000)
+    return count / elapsed, *client, cpu * 1000 / count, own * 1000 / count, inside[49], inside[98]
+
+
+def _service_ms(header: str | None) -> float:
+    """The ``app;dur=`` of a Server-Timing header (the service times every answer)."""
+    if header is None or not header.startswith("app;dur="):
+        raise RuntimeError(f"the service's answer has no Server-Timing app figure: {header!r}")
+    return float(header.removeprefix("app;dur="))
 
 
 async def measure(
@@ -208,14 +239,15 @@ async def measure(
     async def proofs(clients: int, span: float) -> Figures:
         ahead = int(SIGNED_AHEAD_PER_SECOND * span) if span <= 60 else 0  # a nonce lives 2 minutes
         await cards.sign(timekeeper, ahead)
-        gc.collect()  # what the signing left, collected before the run rather than in it
-        return await run(urls, step1_proof(cards), clients, span, server_pids)
+        gc.collect()  # what the signing left, collected before the run rather than in it,
+        gc.freeze()  # and the signed proofs out of the collector's sight during it
+        return await run(urls, step1_proof(cards), clients, span, server_pids, "/v1/reservations")
 
     # A service that has been running: its journal grown to its working size, its caches warm.
     await proofs(8, WARM_UP)
     results = []
     for clients in CONCURRENCY:
-        cheap = await run(urls, health, clients, seconds, server_pids)
+        cheap = await run(urls, health, clients, seconds, server_pids, "/health")
         proof = await proofs(clients, seconds)
         results.append((clients, cheap, proof))
         print(_row(label, clients, "GET /health (cheapest)", *_figures(cheap), ""), flush=True)
@@ -240,7 +272,7 @@ async def main(seconds: float, only: str | None) -> None:
         f"jpki-reset service on uvicorn, loopback, {os.cpu_count()} CPUs, {seconds:g} s per run,"
         f" load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    head = ("per s", "p50 ms", "p99 ms", "CPU ms", "client CPU", "health/proof")
+    head = ("per s", "p50 ms", "p99 ms", "CPU ms", "client CPU", "svc p50", "svc p99", "health/proof")
     print(_row("store", "clients", "operation", *head))
     with tempfile.TemporaryDirectory(prefix="jpki-bench-") as scratch:
         folder = Path(scratch)
@@ -268,15 +300,14 @@ async def main(seconds: float, only: str | None) -> None:
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
-def _figures(result: Figures) -> tuple[str, str, str, str, str]:
-    rate, p50, p99, cpu, own = result
-    return f"{rate:.0f}", f"{p50:.2f}", f"{p99:.2f}", f"{cpu:.2f}", f"{own:.2f}"
+def _figures(result: Figures) -> tuple[str, ...]:
+    rate, *rest = result
+    return f"{rate:.0f}", *(f"{figure:.2f}" for figure in rest)
 
 
-def _row(
-    store: str, clients: object, operation: str, rate: str, p50: str, p99: str, cpu: str, own: str, ratio: str
-) -> str:
-    figures = f"{rate:>7} {p50:>7} {p99:>7} {cpu:>7} {own:>10}"
+def _row(store: str, clients: object, operation: str, *columns: str) -> str:
+    rate, p50, p99, cpu, own, inside50, inside99, ratio = columns
+    figures = f"{rate:>7} {p50:>7} {p99:>7} {cpu:>7} {own:>10} {inside50:>7} {inside99:>7}"
     return f"{store:<21} {clients!s:>7}  {operation:<27} {figures}  {ratio:>12}"
 
 

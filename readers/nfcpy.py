@@ -2,10 +2,14 @@
 
 ``import nfc`` imports ``nfc.llcp``, its peer-to-peer half, whose security module looks for an
 OpenSSL 1.0 library with ``ctypes.util.find_library`` (a run of ``ldconfig``): a third of nfcpy's
-import time. ``nfc.clf`` imports ``usb1`` (with ctypes and json) for USB devices, which a
-``udp:`` or ``tty:`` device never uses. Before nfcpy is imported, each is put in ``sys.modules``
-as a module whose body runs when a name is first read from it: nfcpy and anyone else still find
-every name there, only later, and a missing package still fails the import as before.
+import time; and the services over it, ``nfc.snep`` and ``nfc.handover``. ``nfc.clf`` imports
+``usb1`` (with ctypes and json) for USB devices, which a ``udp:`` or ``tty:`` device never uses,
+and pyserial for ``tty:`` devices. ``nfc.tag`` imports ``ndef``, the NDEF message library (with
+``uuid`` and ``platform``), for tags that hold NDEF messages, which an ISO-DEP card check never
+reads. Before nfcpy is imported, each is put in ``sys.modules`` as a module whose body runs when a
+name is first read from it: nfcpy and anyone else still find every name there, only later, and a
+missing package still fails the import as before. The two functions ``nfc.tag`` takes from
+``ndef`` by name are stand-ins that run the body on their first call, then call the real one.
 """
 
 from __future__ import annotations
@@ -14,20 +18,45 @@ import importlib.machinery
 import importlib.util
 import sys
 import types
+from collections.abc import Callable
+from typing import Any
 
-DEFERRED = ("nfc.llcp", "usb1")
+# Each deferred module, and the names imported from it with ``from ... import`` at nfcpy's import.
+DEFERRED: dict[str, tuple[str, ...]] = {
+    "nfc.llcp": (),
+    "nfc.snep": (),
+    "nfc.handover": (),
+    "usb1": (),
+    "serial": (),
+    "ndef": ("message_decoder", "message_encoder"),
+}
 
 
 class _LoadedOnFirstUse(types.ModuleType):
     """A module whose body has not run yet; reading a name it lacks runs it (once)."""
 
     def __getattr__(self, name: str) -> object:
-        self.__class__ = types.ModuleType  # from here on an ordinary module
-        self.__spec__.loader.exec_module(self)  # type: ignore[union-attr]
+        _run_body(self)
         return getattr(self, name)
 
 
-def _defer(name: str) -> None:
+def _run_body(module: types.ModuleType) -> None:
+    if isinstance(module, _LoadedOnFirstUse):
+        module.__class__ = types.ModuleType  # from here on an ordinary module
+        module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+
+
+def _stand_in(module: types.ModuleType, name: str) -> Callable[..., Any]:
+    """A function that runs ``module``'s body, then calls the ``name`` it defines."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        _run_body(module)  # binds the real function under ``name``, in place of this one
+        return getattr(module, name)(*args, **kwargs)
+
+    return call
+
+
+def _defer(name: str, imported_names: tuple[str, ...]) -> None:
     """Put ``name`` (a module, or a subpackage of a package not imported yet) in ``sys.modules``,
     unrun. The import system reads only a module's ``__spec__`` (set here) when it finds one
     already in ``sys.modules``: ``import nfc.llcp`` and ``from . import llcp`` bind it unrun."""
@@ -43,11 +72,13 @@ def _defer(name: str) -> None:
         return  # not installed: the import below fails as it would have
     module = importlib.util.module_from_spec(spec)
     module.__class__ = _LoadedOnFirstUse
+    for imported in imported_names:
+        setattr(module, imported, _stand_in(module, imported))
     sys.modules[name] = module
 
 
-for _name in DEFERRED:
-    _defer(_name)
+for _name, _imported in DEFERRED.items():
+    _defer(_name, _imported)
 
 import nfc  # noqa: E402  (after the deferral, which must come first)
 import nfc.clf  # noqa: E402

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import abc
-import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from readers.apdu import PIN_BEARING_INS, SHORT_MAX, Command, Response, redact_hex, to_hex
 from readers.errors import MalformedResponse, TransportError
 from readers.jpki_applet import describe
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import logging
 
 # Card-presence events a backend may report (also the event names of the recording format).
 CARD_INSERTED = "card_inserted"
@@ -110,10 +112,25 @@ class Channel:
         return Response(bytes(data), response.sw)
 
     async def _round_trip(self, raw: bytes) -> Response:
-        log.debug("> %s  (%s)", redact_hex(raw), describe(raw))
+        log = _apdu_log()
+        if log:
+            log.debug("> %s  (%s)", redact_hex(raw), describe(raw))
         answer = await self.reader.transmit(raw)
-        log.debug("< %s", to_hex(answer[-2:]) if len(answer) > 2 else to_hex(answer))
+        if log:
+            log.debug("< %s", to_hex(answer[-2:]) if len(answer) > 2 else to_hex(answer))
         try:
             return Response.decode(answer)
         except MalformedResponse:
             raise TransportError(f"the reader returned {to_hex(answer) or 'nothing'}") from None
+
+
+def _apdu_log() -> logging.Logger | None:
+    """This module's logger when it would record an APDU at DEBUG level, else None.
+
+    Logging is configured only by code that imported it: when nothing has, a debug record would go
+    nowhere, and a one-shot command such as ``status`` skips the import (and the redacting)."""
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return None
+    log = logging.getLogger(__name__)
+    return log if log.isEnabledFor(logging.DEBUG) else None

@@ -116,3 +116,18 @@ def test_record_writes_a_replayable_file(tmp_path: Path) -> None:
 def test_help_lists_the_commands() -> None:
     done = run("--help")
     assert done.returncode == 0 and "status" in done.stdout
+
+
+def test_a_reader_that_stops_early_ends_status_quietly() -> None:
+    # `jpki-reset status | head -1`: the pipe closes before the report is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "status", "--reader", "training:adult"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()  # type: ignore[union-attr]
+    errors = process.stderr.read()  # type: ignore[union-attr]
+    assert process.wait() == 141  # as a tool killed by SIGPIPE
+    assert errors == ""  # no traceback, no "Exception ignored"

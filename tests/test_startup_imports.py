@@ -1,12 +1,15 @@
 """What the TUI's start and ``status`` load: the start-up bars (bench/startup.py) rest on the first
 screen loading no command but the one that runs, no certificate code and no flow state, and on
-``status`` starting no event loop. Each check runs in a fresh interpreter, as a start does."""
+``status`` starting no event loop, no logging and none of nfcpy's parts a card check never uses.
+Each check runs in a fresh interpreter, as a start does."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+from readers.bridges.nfc_udp import NfcUdpCard
 from readers.spec import DEFAULT_SPEC
+from readers.training_card.applet import TrainingCard
 from tui.commands.arguments import DEFAULT_READER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +55,71 @@ def test_status_loads_only_its_own_command_and_starts_no_event_loop() -> None:
         "tui.commands.prompt",
     }
     assert "asyncio" not in loaded
+
+
+# Loaded only by whoever uses them: logging (when something configures it), importlib.resources
+# (the catalogs are read as files), the training card's reset cipher (a PIN reset), nfcpy's
+# peer-to-peer half and its services, USB, tty and NDEF parts.
+SPARED = (
+    "logging",
+    "importlib.resources",
+    "cryptography.hazmat.primitives.cmac",
+    "nfc.llcp",
+    "nfc.snep",
+    "nfc.handover",
+    "usb1",
+    "serial",
+    "ndef",
+)
+
+
+def bodies_run(code: str) -> set[str]:
+    """Which of SPARED have had their body run once ``code`` has run in a fresh interpreter (a
+    module nfcpy's import put in ``sys.modules`` unrun does not count)."""
+    script = (
+        code
+        + "\nimport sys, types\n"
+        + f"print(sorted(m for m in {SPARED!r} if type(sys.modules.get(m)) is types.ModuleType))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return set(eval(out.stdout.strip().splitlines()[-1]))  # a list of names printed by repr
+
+
+def test_status_on_a_training_card_loads_no_logging_resource_reader_or_reset_cipher() -> None:
+    assert bodies_run("from tui.cli import main\nmain(['status', '--reader', 'training:adult'])") == set()
+
+
+def test_status_on_nfc_runs_only_the_nfcpy_it_needs() -> None:
+    card = NfcUdpCard(TrainingCard("adult"), port=0).start()
+    try:
+        host, port = card.address
+        code = f"from tui.cli import main\nassert main(['status', '--reader', 'nfc:udp:{host}:{port}']) == 0"
+        assert bodies_run(code) == {"logging"}  # nfcpy logs
+    finally:
+        card.stop()
+
+
+def test_status_pauses_the_collector_only_while_it_runs() -> None:
+    code = """
+import gc
+import readers.card_check
+from tui.cli import main
+
+states = []
+check = readers.card_check.check_card
+
+async def watched(*args, **kwargs):
+    states.append(gc.isenabled())
+    return await check(*args, **kwargs)
+
+readers.card_check.check_card = watched
+assert main(['status', '--reader', 'training:adult']) == 0
+print(states, gc.isenabled())
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[False] True"
 
 
 def test_status_default_reader_is_the_readers_default() -> None:

@@ -15,6 +15,8 @@ from reset_flow.errors import OperatorInputRefused, ServiceOptionInvalid
 from tui.terminal import NoTerminal
 
 EXIT_OK, EXIT_USAGE, EXIT_NO_CARD, EXIT_CARD_REFUSED, EXIT_SERVICE = 0, 2, 3, 4, 5
+# The output's reader went away (``| head``): the status of a tool killed by SIGPIPE.
+EXIT_READER_GONE = 141
 
 
 def exit_code_for(error: JpkiResetError) -> int:

@@ -88,7 +88,9 @@ class TrainingCard:
         self.files: dict[bytes, dict[int, bytes]] = {}
         self.pins: dict[int, PinState] = {}
         self.keys: dict[int, Key] = {}
-        self._reset_key: bytes | None = None
+        # The training master key and the card's identity, from which its reset key is derived
+        # when an issuer first authenticates (a card check never does: no cipher code loads).
+        self._reset_key_from: tuple[bytes, bytes] | None = None
         if self.profile.kind is CardKind.JPKI:
             self._personalise(issued)
 
@@ -144,8 +146,8 @@ class TrainingCard:
             (AID_KENMEN, EF_KENMEN_ATTRIBUTES): EF_KENMEN_PIN,
         }
         # Another issuer's card holds that issuer's key, not the training authority's.
-        self._reset_key = (
-            None if issued else card_key(pki.reset_master_key, card_identity(creds.auth_certificate))
+        self._reset_key_from = (
+            None if issued else (pki.reset_master_key, card_identity(creds.auth_certificate))
         )
 
     # --- power ------------------------------------------------------------------------------
@@ -301,10 +303,10 @@ class TrainingCard:
         found = self._current_pin()
         if challenge is None or found is None:
             return Response(b"", 0x6985)
-        if self._reset_key is None:
+        if self._reset_key_from is None:
             return Response(b"", 0x6300)  # no key of ours can authenticate to another issuer's card
         fid, _ = found
-        expected = reset_cryptogram(self._reset_key, challenge, fid)
+        expected = reset_cryptogram(card_key(*self._reset_key_from), challenge, fid)
         if not hmac_equal(c.data, expected):
             s.issuer_state_for = None
             return Response(b"", 0x6300)

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from cryptography.hazmat.primitives.ciphers.algorithms import AES
-from cryptography.hazmat.primitives.cmac import CMAC
-
 from readers.jpki_applet import EF_AUTH_PIN, EF_SIGN_PIN
 from readers.pin import PinKind
 
@@ -26,6 +23,10 @@ PIN_FILES = {PinKind.AUTH: EF_AUTH_PIN, PinKind.SIGN: EF_SIGN_PIN}  # the PINs t
 
 
 def _cmac(key: bytes, message: bytes) -> bytes:
+    # Imported here: a training card is built for every card check, which never resets a PIN.
+    from cryptography.hazmat.primitives.ciphers.algorithms import AES
+    from cryptography.hazmat.primitives.cmac import CMAC
+
     mac = CMAC(AES(key))
     mac.update(message)
     return mac.finalize()

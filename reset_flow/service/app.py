@@ -42,6 +42,7 @@ from reset_flow.service.schemas import (
     ReservationRequest,
     ServiceTimeBody,
 )
+from reset_flow.service.server_timing import ServerTiming
 from reset_flow.service.store import DatabaseState, ReservationStore, Role, StorageUnavailable, TerminalRecord
 from reset_flow.service.training_mark import TrainingMark
 
@@ -118,6 +119,7 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> ServiceApp:
     app.add_middleware(Gate, office=office)
     if settings.trust.training:
         app.add_middleware(TrainingMark)  # every answer says TRAINING (the gate's refusals too)
+    app.add_middleware(ServerTiming)  # added last, so outermost: the gate's time is counted too
     app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
 
     @app.exception_handler(Refusal)

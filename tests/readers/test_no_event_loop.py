@@ -76,11 +76,33 @@ def test_under_a_loop_the_calls_stay_off_the_loops_thread() -> None:
 
 
 def test_nfcpy_keeps_its_peer_to_peer_half_and_usb_for_whoever_uses_them() -> None:
-    """The NFC reader loads nfcpy's LLCP and usb1 only when first used: they are still whole."""
+    """The NFC reader loads nfcpy's LLCP, its services and usb1 only when first used: they are still
+    whole."""
     code = (
-        "import readers.nfc, nfc, nfc.llcp, nfc.snep, usb1\n"
+        "import readers.nfc, nfc, nfc.llcp, nfc.snep, nfc.handover, usb1\n"
         "print(nfc.llcp.Socket.__name__, nfc.llcp.llc.LogicalLinkController.__name__,"
-        " nfc.snep.SnepClient.__name__, usb1.USBContext.__name__)"
+        " nfc.snep.SnepClient.__name__, nfc.handover.HandoverServer.__name__, usb1.USBContext.__name__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["Socket", "LogicalLinkController", "SnepClient", "USBContext"]
+    assert out.stdout.split() == [
+        "Socket",
+        "LogicalLinkController",
+        "SnepClient",
+        "HandoverServer",
+        "USBContext",
+    ]
+
+
+def test_nfcpy_keeps_ndef_and_pyserial_for_whoever_uses_them() -> None:
+    """NDEF messages decode through the names nfcpy's tag module took from ``ndef`` before it was
+    loaded, and pyserial is whole for ``tty:`` devices."""
+    code = (
+        "import readers.nfc, nfc.tag, serial.tools.list_ports\n"
+        "text = next(nfc.tag.message_decoder(bytes.fromhex('d101055402656e6869')))\n"
+        "octets = b''.join(nfc.tag.message_encoder([text]))\n"
+        "import ndef, serial\n"
+        "print(text.text, octets.hex(), ndef.TextRecord.__name__, serial.Serial.__name__,"
+        " callable(serial.tools.list_ports.comports))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["hi", "d101055402656e6869", "TextRecord", "Serial", "True"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,6 +81,33 @@ async def test_terminals_need_a_token(app: FastAPI) -> None:
             answer = await http.post("/v1/challenges", headers=headers)
             assert answer.status_code == 401 and answer.json()["code"] == "unauthenticated"
             assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_every_answer_says_the_services_own_time_and_nothing_else(app: FastAPI) -> None:
+    """``Server-Timing: app;dur=<ms>`` on /health, a challenge, a proof and a refusal: one number,
+    so that nothing a terminal sent (a token, a certificate, a nonce) can be in it."""
+    only_a_number = re.compile(r"app;dur=[0-9]+\.[0-9]{3}")
+    prover = TrainingProver("adult")
+    async with client_of(app) as http:
+        health = await http.get("/health")
+        challenge = await http.post("/v1/challenges")
+        nonce = challenge.json()["nonce"]
+        proof = prover.proof(RESERVE, SIGN, bytes.fromhex(nonce))
+        body = {
+            "reset": "sign",
+            "auth_certificate": base64.b64encode(proof.auth_certificate).decode(),
+            "nonce": nonce,
+            "signature": base64.b64encode(proof.signature).decode(),
+        }
+        made = await http.post("/v1/reservations", json=body, headers={"Idempotency-Key": "timed-0001"})
+        spent = await http.post("/v1/reservations", json=body, headers={"Idempotency-Key": "timed-0002"})
+        unknown = await http.post("/v1/challenges", headers={"Authorization": "Bearer not-a-token"})
+    answers = (health, challenge, made, spent, unknown)
+    assert [a.status_code for a in answers] == [200, 200, 200, 409, 401]
+    for answer in answers:
+        timing = answer.headers.get_list("Server-Timing")
+        assert len(timing) == 1 and only_a_number.fullmatch(timing[0]), timing
+        assert float(timing[0].removeprefix("app;dur=")) > 0
 
 
 # --- challenges ----------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ of a burst loses no acknowledged reservation while the other keeps serving."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -28,9 +30,14 @@ PROFILES = ("adult", "one-try-left", "sign-blocked", "auth-blocked")
 @pytest.fixture
 def two_services(private_postgres: PrivatePostgres, tmp_path: Path) -> Iterator[tuple[Served, Served]]:
     database = private_postgres.new_database()
+    spawned = time.monotonic()
     first = serve(database, training_at=OPEN_MORNING, log=tmp_path / "first.log")
     try:
-        second = serve(database, training_at=OPEN_MORNING, log=tmp_path / "second.log")
+        # A training clock starts at --training-at when its process starts: the second one starts
+        # later (a loaded machine takes seconds), so it is set that much later, and both processes
+        # read one time, as two services on one machine's clock do.
+        later = timedelta(seconds=time.monotonic() - spawned)
+        second = serve(database, training_at=OPEN_MORNING + later, log=tmp_path / "second.log")
     except BaseException:
         first.stop()
         raise

@@ -11,7 +11,7 @@ import os
 import string
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 LANGUAGES = ("ja", "en")
 PARTS = ("kiosk",)  # kiosk.ja.json, kiosk.en.json: the resident-facing words of kiosk mode
@@ -22,7 +22,9 @@ def catalog(lang: str) -> dict[str, str]:
     """The catalog of ``lang`` (``ja`` or ``en``)."""
     if lang not in LANGUAGES:
         raise ValueError(f"no catalog for {lang!r}")
-    folder = resources.files(__package__)
+    # The catalogs are files beside this module (the package is installed as files, never zipped):
+    # importlib.resources would add its own imports (tempfile, zipfile) to every start.
+    folder = Path(__file__).parent
     words: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_text(encoding="utf-8"))
     for part in PARTS:  # a mode's own words, kept in a file of their own
         more = json.loads(folder.joinpath(f"{part}.{lang}.json").read_text(encoding="utf-8"))
