@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from readers.spec import check_spec
 from reset_flow.config import Config, load_config
-from tui.app import ResetApp
-from tui.terminal import require_terminal
 from tui.wizard import Wizard
+
+if TYPE_CHECKING:
+    from tui.app import ResetApp
 
 
 def build_wizard(
@@ -54,6 +55,10 @@ def build_app(args: argparse.Namespace) -> ResetApp:
     """The app ``jpki-reset [--reader SPEC] [--server URL] [--lang ja|en] [--at TIME] ...`` runs,
     with the config file's settings where no option is given."""
     wizard, config = wizard_from(args, args.reader)
+    if not wizard.preselected:
+        wizard.discover_early()  # while Textual loads (below): the start screen lists its answer
+    from tui.app import ResetApp
+
     app = ResetApp(wizard, lang=args.lang or config.language)
     app.pin_idle_seconds = args.pin_idle
     return app
@@ -62,6 +67,8 @@ def build_app(args: argparse.Namespace) -> ResetApp:
 def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, Config]:
     """The wizard of the options every screen mode shares, and the config file they override."""
     if reader is not None:
+        from readers.spec import check_spec
+
         check_spec(reader)  # a reader that cannot work is refused here, not after a task is chosen
     from reset_flow.kiosk_chains import shipped_kiosk_chains
 
@@ -80,6 +87,8 @@ def wizard_from(args: argparse.Namespace, reader: str | None) -> tuple[Wizard, C
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    from tui.terminal import require_terminal
+
     app = build_app(args)  # the options are checked first: their errors say more
     require_terminal()
     return app.run() or 0

@@ -6,6 +6,7 @@ Widgets hold no state of the reset; a screen built again from this object shows 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +61,37 @@ class Wizard:
     _reader_spec: str | None = None
     _service_key: object = None  # what the embedded service was built to trust (None: given to us)
     report: CardReport | None = None
+    _discovery: Future[list[ReaderChoice]] | None = None  # discovery started before the screens
+
+    def discover_early(self) -> None:
+        """Discovery on a thread of its own from now on. Started before the app loads Textual, it
+        has usually answered by the start screen's mount, which then draws its list once, in its
+        first frame, instead of a frame without it and a second layout when the list comes."""
+        import threading
+
+        found: Future[list[ReaderChoice]] = Future()
+
+        def discover() -> None:
+            try:
+                found.set_result(self.discover())
+            except BaseException as error:  # handed to whoever takes the answer
+                found.set_exception(error)
+
+        self._discovery = found
+        # A daemon: a PC/SC service that never answers must not keep a closed app from ending.
+        threading.Thread(target=discover, name="discovery", daemon=True).start()
+
+    def discovered_yet(self) -> list[ReaderChoice] | None:
+        """The early discovery's list if it has answered already (None: not started, or not yet)."""
+        if self._discovery is None or not self._discovery.done():
+            return None
+        return self.found_readers()
+
+    def found_readers(self) -> list[ReaderChoice]:
+        """Discovery's answer, blocking (call it from a thread): the early one's if it was started,
+        else a discovery run now."""
+        early, self._discovery = self._discovery, None
+        return early.result() if early is not None else self.discover()
 
     @property
     def training(self) -> bool:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
+from textual.widgets import OptionList
+
 from readers.discovery import ReaderChoice, training_choices
 from tests.tui.driving import make_app, press, settle, shows
 from tui.screens.card_check import CardCheckScreen
@@ -68,3 +73,35 @@ async def test_in_japanese_the_readers_and_their_reasons_are_in_japanese() -> No
         assert shows(app, "カーネルのport100ドライバーが使用中です")
         assert shows(app, "研修用カード：成人、両方の証明書あり")
         assert not shows(app, "is not running") and not shows(app, "Training card")
+
+
+async def test_a_discovery_started_before_the_app_is_listed_in_the_first_frame() -> None:
+    app = make_app(None, choices=None, discover=lambda: FOUND)
+    app.wizard.discover_early()  # as jpki-reset does before loading Textual
+    while app.wizard._discovery is not None and not app.wizard._discovery.done():
+        await asyncio.sleep(0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # As the screen is mounted, before any worker could run: no second layout when it comes.
+        assert app.screen.query_one("#readers", OptionList).option_count == len(FOUND)
+        await pilot.pause()
+        assert shows(app, "Sony RC-S300 (no card on the reader yet)")
+        assert not shows(app, "Looking for readers")
+
+
+async def test_a_discovery_not_answered_by_the_first_frame_fills_the_list_when_it_answers() -> None:
+    gate = threading.Event()
+
+    def slow() -> list[ReaderChoice]:
+        gate.wait(10)
+        return FOUND
+
+    app = make_app(None, choices=None, discover=slow)
+    app.wizard.discover_early()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert shows(app, "Looking for readers")
+        assert not shows(app, "Sony RC-S300")
+        gate.set()
+        await settle(pilot)
+        assert shows(app, "Sony RC-S300 (no card on the reader yet)")
+        assert not shows(app, "Looking for readers")

@@ -1,7 +1,8 @@
 """The start screen: which reader (unless preselected), then which task.
 
-Discovery queries PC/SC and sysfs, so it runs in a worker thread; the screen is usable at once
-and the reader list fills in when discovery answers.
+Discovery queries PC/SC and sysfs, so it runs in a thread (``jpki-reset`` starts it before
+loading Textual); the screen is usable at once, with the list in its first frame when discovery
+has answered by then, else filled in when it answers.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class StartScreen(WizardScreen):
             self.query_one("#tasks", OptionList).focus()
             return
         self.query_one("#readers", OptionList).focus()
+        if self.wizard.choices is None:
+            self.wizard.choices = self.wizard.discovered_yet()
         if self.wizard.choices is not None:
             self._fill_readers()
         else:
@@ -70,7 +73,7 @@ class StartScreen(WizardScreen):
             self.call_after_refresh(self.run_worker, self._discover, thread=True, group="discovery")
 
     def _discover(self) -> None:
-        self.post_message(ReadersFound(self.wizard.discover()))
+        self.post_message(ReadersFound(self.wizard.found_readers()))
 
     def on_readers_found(self, message: ReadersFound) -> None:
         self.wizard.choices = message.choices
