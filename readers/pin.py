@@ -3,7 +3,6 @@ kinds of PIN on a My Number Card, and what a card says of one."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,6 +36,8 @@ class Pin:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Pin):
             return NotImplemented
+        import hmac  # here: hmac loads OpenSSL's hashes (~2 ms), which no start needs
+
         return hmac.compare_digest(self.encode(), other.encode())
 
     def __hash__(self) -> int:

@@ -6,7 +6,7 @@ from rich.table import Table
 
 from readers.card_check import CardReport
 from tui.card_words import Translate, certificate_state, pin_state
-from tui.line_breaks import JAPANESE, PhraseText
+from tui.line_breaks import PhraseText, is_japanese
 
 
 def report_table(t: Translate, report: CardReport, warnings: dict[str, str] | None = None) -> Table:
@@ -14,7 +14,7 @@ def report_table(t: Translate, report: CardReport, warnings: dict[str, str] | No
     table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
 
     def row(*texts: str) -> None:  # Japanese cells break between phrases (tui.line_breaks)
-        table.add_row(*(PhraseText(text) if JAPANESE.search(text) else text for text in texts))
+        table.add_row(*(PhraseText(text) if is_japanese(text) else text for text in texts))
 
     # Fold long cells rather than cut them with an ellipsis (East-Asian ambiguous).
     table.add_column(ratio=1, overflow="fold")

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui.i18n.terms import Chains, Inline, Term, Terms
-from tui.line_breaks import JAPANESE, PhraseText
+from tui.line_breaks import PhraseText, is_japanese
 
 __all__ = ["Chains", "Inline", "Say", "Term", "Terms"]
 
@@ -25,7 +25,7 @@ class Say(Widget):
     def render(self) -> Text | PhraseText:
         text = self.app.t(self.key, **self.values) if self.key else ""
         # Japanese breaks between phrases, not only at spaces (tui.line_breaks).
-        return PhraseText(text) if JAPANESE.search(text) else Text(text)
+        return PhraseText(text) if is_japanese(text) else Text(text)
 
     def show(self, key: str, **values: object) -> None:
         if (key, values) == (self.key, self.values):
