@@ -12,7 +12,7 @@ from rich.cells import cell_len
 
 from tests.tui.driving import make_app, screen_text, walk
 from tui.i18n import catalog
-from tui.line_breaks import NO_LINE_START, wrap
+from tui.line_breaks import NO_LINE_START, is_japanese, wrap
 
 LONG = (
     "理由：\n- 署名用電子証明書が搭載されていません（15歳未満・成年被後見人の方、"
@@ -68,3 +68,18 @@ async def test_the_card_check_at_60_columns_keeps_its_bullet_and_counters(tmp_pa
         assert "-" not in lines
         assert not [line for line in lines if line[:1] in NO_LINE_START]
         assert any(line.startswith("- ") and len(line) > 2 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "japanese"),
+    [
+        ("Card check (no PIN)", False),
+        ("Café, naïve — «quoted»", False),  # accented Latin and punctuation are not Japanese
+        ("Enter を押す", True),  # hiragana
+        ("カード", True),  # katakana
+        ("研修", True),  # kanji
+        ("ＰＩＮ", True),  # full-width forms
+    ],
+)
+def test_japanese_is_told_from_other_text(text: str, japanese: bool) -> None:
+    assert is_japanese(text) is japanese
