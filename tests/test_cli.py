@@ -8,9 +8,21 @@ from pathlib import Path
 import pytest
 
 from readers.recording import load_recording
-from tui.cli import main
+from tui.cli import build_parser, main
+from tui.commands.arguments import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
+# One option of each command of COMMANDS, in its order.
+OPTIONS = (
+    "--ask-sign-pin",
+    "--spend-pin-tries",
+    "--proofs-per-minute",
+    "--nfc-udp",
+    "{add,list,remove,crl}",
+    "--speed",
+    "--staff-code-file",
+    "--max-tabs",
+)
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -116,6 +128,31 @@ def test_record_writes_a_replayable_file(tmp_path: Path) -> None:
 def test_help_lists_the_commands() -> None:
     done = run("--help")
     assert done.returncode == 0 and "status" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "said", "option"), [(c[0], c[1], o) for c, o in zip(COMMANDS, OPTIONS, strict=True)]
+)
+def test_each_command_is_listed_with_its_help_and_its_own_help_lists_its_options(
+    capsys: pytest.CaptureFixture[str], name: str, said: str, option: str
+) -> None:
+    # Each command's options are declared only when it is parsed: its --help must still list them.
+    with pytest.raises(SystemExit) as listed:
+        main(["--help"])
+    assert listed.value.code == 0
+    assert " ".join(said.split()) in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit) as own:
+        main([name, "--help"])
+    assert own.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: jpki-reset {name} ") and option in out
+
+
+def test_a_command_s_own_options_are_parsed_after_its_name() -> None:
+    args = build_parser().parse_args(["status", "--json", "--reader", "training:minor"])
+    assert (args.command, args.json, args.reader) == ("status", True, "training:minor")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--json"])  # not an option before a command names it
 
 
 def test_a_reader_that_stops_early_ends_status_quietly() -> None:

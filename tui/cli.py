@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--reader", default=None, help="preselect a reader (SPEC)")
     _add_tui_options(parser)
-    add_commands(parser.add_subparsers(dest="command"))
+    add_commands(parser)
     return parser
 
 
