@@ -15,8 +15,9 @@ from tui.commands.arguments import DEFAULT_READER
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded only when needed: the other commands, x509 (when a card's certificate is read), the flow
-# states (with a flow), the time-zone data (a training clock), asyncio outside Textual's loop.
-HEAVY = ("cryptography", "reset_flow.states", "zoneinfo", "asyncio")
+# states (with a flow), the time-zone data (a training clock), asyncio outside Textual's loop,
+# hmac with OpenSSL's hashes (when two PINs are compared).
+HEAVY = ("cryptography", "reset_flow.states", "zoneinfo", "asyncio", "hmac")
 
 
 def loaded_after(code: str) -> set[str]:
