@@ -4,7 +4,9 @@ widgets, and ``jpki-reset status`` (no Textual) on each kind of reader, measured
     .venv/bin/python bench/startup.py [runs]
 
 Each start is a fresh interpreter (headless, 80x24). A child reports the wall-clock moment its
-first screen has been drawn; the figure is that moment minus the moment the parent spawned it.
+first screen has been drawn and has settled (Textual's ``pilot.pause()``: pending messages handled,
+then no CPU used for a 20 ms slice, so what the screen does after its first frame, such as a
+second layout, counts); the figure is that moment minus the moment the parent spawned it.
 ``jpki-reset`` starts with no reader given, as a counter laptop's shortcut starts it: its start
 screen lists what discovery finds. ``status`` is timed from spawn to exit, the whole card check,
 on the in-process training card, on the training card behind a pcscd of our own (vpcd) and on
@@ -33,7 +35,7 @@ from readers.training_card.applet import TrainingCard
 ROOT = Path(__file__).resolve().parent.parent
 VIRTUAL_READER = "Virtual PCD 00 00"
 
-# Both children stop the same way: once the first screen is drawn, say when, and exit.
+# Both children stop the same way: once the first screen is drawn and settled, say when, and exit.
 _REPORT = """
 async def first_screen(pilot):
     await pilot.pause()
