@@ -13,11 +13,13 @@ RECORDINGS = ROOT / "recordings"
 # its subprocess and sockets, so one worker per core leaves the cores idle half the run. Each
 # worker has its own daemons, ports and folders, so more workers only share the cores.
 WORKERS_PER_CORE = 3
+# A worker with its daemons takes a few hundred MB: a many-core machine gets no more than this.
+MOST_WORKERS = 12
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores * WORKERS_PER_CORE
+    return min(cores * WORKERS_PER_CORE, MOST_WORKERS)
 
 
 @pytest.fixture
