@@ -105,3 +105,17 @@ async def test_a_discovery_not_answered_by_the_first_frame_fills_the_list_when_i
         await settle(pilot)
         assert shows(app, "Sony RC-S300 (no card on the reader yet)")
         assert not shows(app, "Looking for readers")
+
+
+async def test_keys_refreshed_with_nothing_changed_draw_no_frame_and_a_change_is_drawn() -> None:
+    app = make_app(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        frames: list[object] = []
+        draw = app._display
+        app._display = lambda screen, update: (frames.append(update), draw(screen, update))[1]  # type: ignore[method-assign]
+        app.screen.refresh_bindings()  # as focus, resizes and the body's size do, often
+        await pilot.pause()
+        assert frames == []  # the same keys in the same words: nothing to lay out or draw again
+        await press(pilot, "f2")
+        assert frames and shows(app, "F1 ヘルプ")

@@ -26,8 +26,19 @@ class KeyBar(Widget):
         if screen is self.screen:
             self.relabel()
 
+    _drawn: tuple[list[tuple[str, str]], int] | None = None  # the last render's entries and width
+
     def relabel(self) -> None:
-        self.refresh(layout=True)
+        # The bindings are refreshed often (focus, resize, the body's size) and mostly stay what
+        # they were: a relayout only when the bar needs another number of lines, a repaint only
+        # when its words changed, spares the frames that would follow each (a start settles in
+        # fewer of them).
+        entries, width = self.entries(), self.content_region.width
+        lines = self._keys(entries, width).plain.count("\n") + 1
+        if not width or lines != self.content_region.height:
+            self.refresh(layout=True)
+        elif (entries, width) != self._drawn:
+            self.refresh()
 
     def entries(self) -> list[tuple[str, str]]:
         """(key as shown, what it does): the screen's keys, then the app's, in binding order.
@@ -51,10 +62,14 @@ class KeyBar(Widget):
         return sorted(out, key=lambda entry: entry[0] == "Ctrl+Q")
 
     def render(self) -> Text:
+        entries, width = self.entries(), self.content_region.width
+        self._drawn = (entries, width)
+        return self._keys(entries, width or self.app.size.width - 2)  # no width before a layout
+
+    def _keys(self, entries: list[tuple[str, str]], width: int) -> Text:
         """The keys line by line, never splitting a key from its meaning."""
-        width = self.content_region.width or self.app.size.width - 2
         text, used = Text(), 0
-        for key, meaning in self.entries():
+        for key, meaning in entries:
             size = cell_len(key) + 1 + cell_len(meaning)
             if used and used + 2 + size > width:
                 text.append("\n")
