@@ -32,7 +32,7 @@ from readers.errors import (
     ReaderLost,
     TransportError,
 )
-from readers.nfcpy import Type4BTag, Type4TagCommandError, nfc
+from readers.nfcpy import Type4BTag, Type4TagCommandError, nfc, udp_vendor_from_os
 from readers.reader import CARD_INSERTED, ReaderInfo
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
@@ -110,6 +110,8 @@ class NfcReader(BlockingReader):
     def _open(self) -> None:
         if self._clf is not None:
             return
+        if self.path.startswith("udp"):
+            udp_vendor_from_os()
         clf = nfc.ContactlessFrontend()
         try:
             found = clf.open(self.path)

@@ -85,4 +85,23 @@ import nfc.clf  # noqa: E402
 import nfc.tag  # noqa: E402
 from nfc.tag.tt4 import Type4BTag, Type4TagCommandError  # noqa: E402
 
-__all__ = ["Type4BTag", "Type4TagCommandError", "nfc"]
+__all__ = ["Type4BTag", "Type4TagCommandError", "nfc", "udp_vendor_from_os"]
+
+
+def udp_vendor_from_os() -> None:
+    """nfcpy's udp driver names its vendor ``platform.uname()[0]``, and reading that tuple runs
+    ``uname -p`` in a subprocess for the processor field it never reads (~8 ms of a card check on
+    a ``udp:`` device). Its ``init`` made anew, the same name from ``os.uname()``; call it before
+    a ``udp:`` path is opened."""
+    import os
+
+    import nfc.clf.udp as udp
+
+    def init(host: str, port: int) -> Any:
+        device = udp.Device(host, port)
+        device._vendor_name = os.uname().sysname  # what platform.uname()[0] says on Linux
+        device._device_name = "IP-Stack"
+        device._chipset_name = "UDP"
+        return device
+
+    udp.init = init

@@ -60,7 +60,8 @@ def test_status_loads_only_its_own_command_and_starts_no_event_loop() -> None:
 
 # Loaded only by whoever uses them: logging (when something configures it), importlib.resources
 # (the catalogs are read as files), the training card's reset cipher (a PIN reset), nfcpy's
-# peer-to-peer half and its services, USB, tty and NDEF parts.
+# peer-to-peer half and its services, USB, tty and NDEF parts, and subprocess (nfcpy's udp
+# driver would run ``uname -p`` to name its vendor).
 SPARED = (
     "logging",
     "importlib.resources",
@@ -71,6 +72,7 @@ SPARED = (
     "usb1",
     "serial",
     "ndef",
+    "subprocess",
 )
 
 

@@ -3,6 +3,7 @@
 Vulture reads names: an attribute named here counts as used wherever it stands.
 """
 
+from nfc.clf.device import Device
 from textual.containers import VerticalScroll
 
 from reset_flow.service.schemas import ReservationBody, Strict
@@ -16,3 +17,7 @@ DemoPlayer._task  # holds the playing task: the event loop keeps only a weak ref
 TrainingServer.handle_index  # textual-serve's Server calls it for the page (our own page.html)
 PinInput.cursor_blink  # Textual reads it when drawing the entry (a steady cursor)
 VerticalScroll.can_focus  # Textual reads it: the card check's findings take the focus to scroll
+# nfcpy's str() of a device reads these (set by readers.nfcpy's udp init, as nfcpy's own does)
+Device._vendor_name
+Device._device_name
+Device._chipset_name
