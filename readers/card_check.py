@@ -23,6 +23,8 @@ from readers.resident_registry import ResidentRegistrySession
 
 @dataclass(frozen=True)
 class CertificateSummary:
+    """One certificate of the card: whether it is there and, once read, its dates and subject."""
+
     present: bool
     not_before: datetime | None = None
     not_after: datetime | None = None
@@ -75,6 +77,8 @@ class SignPinCheck:
 
 @dataclass(frozen=True)
 class CardReport:
+    """What a card check found: the card, its PINs' tries, its certificates, the signing PIN's check."""
+
     info: CardInfo
     pins: dict[PinKind, PinStatus]
     certificates: dict[CertificateKind, CertificateSummary]

@@ -22,6 +22,8 @@ _OFFSETS, _NAME, _ADDRESS, _BIRTH, _SEX = (bytes((0xDF, n)) for n in range(0x21,
 
 @dataclass(frozen=True, slots=True)
 class CardAttributes:
+    """The four attributes the card-info input application holds, as the card holds them."""
+
     name: str
     address: str
     birth_date: str  # as the card holds it (YYYYMMDD)

@@ -88,6 +88,8 @@ _TOKENS = {
 
 @dataclass(frozen=True, slots=True)
 class CardInfo:
+    """What kind of card answered, its token, and which JPKI certificates it holds."""
+
     kind: CardKind
     token: str
     has_auth_certificate: bool

@@ -47,6 +47,8 @@ def default_trust_store() -> Path:
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration file's settings (every one optional), and the file they came from."""
+
     server: str | None = None
     token_file: Path | None = None
     trust_store: Path | None = None

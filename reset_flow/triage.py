@@ -86,6 +86,8 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Triage:
+    """The verdict on a card: which PINs the kiosk path can reset, and the reasons against the rest."""
+
     verdict: Verdict
     kiosk_pins: tuple[PinKind, ...]  # what the kiosk path can reset, signing PIN first
     reasons: tuple[Reason, ...]

@@ -44,6 +44,8 @@ class CertificateRefused(Exception):
 
 @dataclass(frozen=True)
 class IssuerAnchor:
+    """A trusted issuer's CA certificate for one purpose, with its CRL and policy if it has them."""
+
     purpose: PinKind  # AUTH: user-authentication CA; SIGN: signing CA
     certificate: x509.Certificate
     crl: x509.CertificateRevocationList | None = None
@@ -79,6 +81,8 @@ _EXAMINED_KEPT = 4096  # certificates whose chain check is remembered (a card co
 
 @dataclass(frozen=True)
 class TrustAnchors:
+    """The issuers a card's certificates are checked against; a checked certificate is remembered."""
+
     anchors: tuple[IssuerAnchor, ...]
     reset_master_key: bytes | None = None  # the training reset authority's key
     _examined: dict[tuple[bytes, PinKind], _Examined | CertificateRefused] = field(

@@ -82,6 +82,8 @@ def normalised_fingerprint(text: str) -> str:
 
 @dataclass(frozen=True)
 class StoredAnchor:
+    """A CA certificate in the trust store: its purpose, when and from where it was added, its CRL."""
+
     purpose: PinKind
     der: bytes
     added_at: datetime

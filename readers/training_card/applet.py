@@ -49,6 +49,8 @@ OK = 0x9000
 
 @dataclass
 class PinState:
+    """A PIN as the card holds it: its value (None: not set) and its tries."""
+
     value: bytes | None
     tries_left: int
     max_tries: int
@@ -61,6 +63,8 @@ class PinState:
 
 @dataclass
 class Key:
+    """A private key on the card and the PIN that must be verified before it signs."""
+
     sign: Callable[[bytes], bytes]  # data to sign (a DigestInfo, or any short input) -> signature
     needs_pin: int
 

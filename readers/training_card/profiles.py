@@ -69,6 +69,8 @@ class PinSetup:
 
 @dataclass(frozen=True)
 class Profile:
+    """A training card: who holds it, its PINs and tries, its certificates and their dates."""
+
     name: str
     title: str
     holder: str
