@@ -21,7 +21,6 @@ import time
 from typing import Any
 
 from readers.blocking import BlockingReader
-from readers.bridges.type_b import atr_for
 from readers.errors import (
     CardRemoved,
     NoCard,
@@ -34,6 +33,7 @@ from readers.errors import (
 )
 from readers.nfcpy import Type4BTag, Type4TagCommandError, nfc, udp_vendor_from_os
 from readers.reader import CARD_INSERTED, ReaderInfo
+from readers.type_b_atr import atr_for
 
 SENSE_PAUSE = 0.1  # seconds between two looks for a card
 ACTIVATION_TRIES = 3  # a card that answers SENSB_REQ gets this many more ATTRIBs

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from enum import Enum
 
 from readers.bridges.isodep import IsoDepCard, frame_size
+from readers.type_b_atr import atqb_parts
 
 SENSB_REQ = 0x05
 ALLB = 0x08
@@ -30,32 +31,12 @@ SENSB_RES = 0x50
 ATTRIB = 0x1D
 SLPB_REQ = 0x50
 
-# Used when the card's ATR is not of the Type B form 3B 88 80 01 <7 bytes> <MBLI|CID> TCK.
-DEFAULT_APPLICATION_DATA = bytes.fromhex("000005E0")
-DEFAULT_PROTOCOL_INFO = bytes.fromhex("B381A1")
-
 
 class State(Enum):
     IDLE = "idle"
     READY = "ready"
     ACTIVE = "active"
     HALT = "halt"
-
-
-def atqb_parts(atr: bytes) -> tuple[bytes, bytes]:
-    """Application data and protocol info from a Type B card's PC/SC ATR (or the defaults)."""
-    if len(atr) == 13 and atr[:4] == bytes.fromhex("3B888001"):
-        return atr[4:8], atr[8:11]
-    return DEFAULT_APPLICATION_DATA, DEFAULT_PROTOCOL_INFO
-
-
-def atr_for(sensb_res: bytes, attrib_res: bytes) -> bytes:
-    """The ATR a PC/SC reader synthesises for a Type B card (PC/SC part 3, 3.1.3.2.3.2)."""
-    body = bytes.fromhex("3B888001") + sensb_res[5:12] + bytes(((attrib_res[0] & 0xF0) if attrib_res else 0,))
-    check = 0
-    for byte in body[1:]:
-        check ^= byte
-    return body + bytes((check,))
 
 
 class TypeBCard:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from readers.bridges.type_b import State, TypeBCard, atr_for
+from readers.bridges.type_b import State, TypeBCard
 from readers.training_card.profiles import TRAINING_ATR
+from readers.type_b_atr import atr_for
 
 SENSB_REQ = bytes.fromhex("050010")  # what nfcpy sends
 ALLB_REQ = bytes.fromhex("050008")
