@@ -6,20 +6,15 @@ import time; and the services over it, ``nfc.snep`` and ``nfc.handover``. ``nfc.
 ``usb1`` (with ctypes and json) for USB devices, which a ``udp:`` or ``tty:`` device never uses,
 and pyserial for ``tty:`` devices. ``nfc.tag`` imports ``ndef``, the NDEF message library (with
 ``uuid`` and ``platform``), for tags that hold NDEF messages, which an ISO-DEP card check never
-reads. Before nfcpy is imported, each is put in ``sys.modules`` as a module whose body runs when a
-name is first read from it: nfcpy and anyone else still find every name there, only later, and a
-missing package still fails the import as before. The two functions ``nfc.tag`` takes from
-``ndef`` by name are stand-ins that run the body on their first call, then call the real one.
+reads. Each is deferred (``readers.deferred_modules``) before nfcpy is imported; the two
+functions ``nfc.tag`` takes from ``ndef`` by name are stand-ins that load it on first call.
 """
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import sys
-import types
-from collections.abc import Callable
 from typing import Any
+
+from readers.deferred_modules import defer
 
 # Each deferred module, and the names imported from it with ``from ... import`` at nfcpy's import.
 DEFERRED: dict[str, tuple[str, ...]] = {
@@ -31,54 +26,8 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "ndef": ("message_decoder", "message_encoder"),
 }
 
-
-class _LoadedOnFirstUse(types.ModuleType):
-    """A module whose body has not run yet; reading a name it lacks runs it (once)."""
-
-    def __getattr__(self, name: str) -> object:
-        _run_body(self)
-        return getattr(self, name)
-
-
-def _run_body(module: types.ModuleType) -> None:
-    if isinstance(module, _LoadedOnFirstUse):
-        module.__class__ = types.ModuleType  # from here on an ordinary module
-        module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
-
-
-def _stand_in(module: types.ModuleType, name: str) -> Callable[..., Any]:
-    """A function that runs ``module``'s body, then calls the ``name`` it defines."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        _run_body(module)  # binds the real function under ``name``, in place of this one
-        return getattr(module, name)(*args, **kwargs)
-
-    return call
-
-
-def _defer(name: str, imported_names: tuple[str, ...]) -> None:
-    """Put ``name`` (a module, or a subpackage of a package not imported yet) in ``sys.modules``,
-    unrun. The import system reads only a module's ``__spec__`` (set here) when it finds one
-    already in ``sys.modules``: ``import nfc.llcp`` and ``from . import llcp`` bind it unrun."""
-    top, _, rest = name.partition(".")
-    if name in sys.modules or top in sys.modules:
-        return  # already imported here: nothing to save
-    spec = importlib.machinery.PathFinder.find_spec(top)
-    if spec is not None and rest:
-        if spec.submodule_search_locations is None:
-            return
-        spec = importlib.machinery.PathFinder.find_spec(name, spec.submodule_search_locations)
-    if spec is None or spec.loader is None:
-        return  # not installed: the import below fails as it would have
-    module = importlib.util.module_from_spec(spec)
-    module.__class__ = _LoadedOnFirstUse
-    for imported in imported_names:
-        setattr(module, imported, _stand_in(module, imported))
-    sys.modules[name] = module
-
-
 for _name, _imported in DEFERRED.items():
-    _defer(_name, _imported)
+    defer(_name, _imported)
 
 import nfc  # noqa: E402  (after the deferral, which must come first)
 import nfc.clf  # noqa: E402

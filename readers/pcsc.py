@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smartcard import scard
-
 from readers.blocking import BlockingReader
+from readers.deferred_modules import defer
 from readers.errors import (
     CardRemoved,
     NoCard,
@@ -32,6 +31,13 @@ from readers.errors import (
     TransportError,
 )
 from readers.reader import CARD_INSERTED, CARD_REMOVED, READER_LOST, ReaderInfo
+
+# pyscard's package imports its high-level API at its import (sessions, reader objects, observers,
+# threading: ~4 ms); a card check uses its ``scard`` layer only, so the package body runs only if
+# someone reads a name from it. Not ``from smartcard import scard``: it looks the name up on the
+# package first, which runs the body.
+defer("smartcard")
+import smartcard.scard as scard  # noqa: E402  (after the deferral)
 
 # How long a failed transmit waits for pcscd to notice that the card left (it polls the reader).
 REMOVAL_SETTLE_MS = 1500

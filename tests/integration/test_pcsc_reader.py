@@ -217,6 +217,25 @@ def test_status_command_reads_the_card_through_pcscd(vpcd_card: VpcdCard, client
     assert data["pins"]["auth"]["tries_left"] == 3
 
 
+def test_status_through_pcscd_runs_only_pyscards_scard_layer(
+    vpcd_card: VpcdCard, client_env: dict[str, str]
+) -> None:
+    """pyscard's package body (its sessions, reader objects and observers) never runs: a card
+    check needs its ``scard`` calls only."""
+    code = (
+        "import sys, types\nfrom tui.cli import main\n"
+        "assert main(['status', '--reader', 'pcsc:Virtual PCD']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'smartcard'"
+        " and type(sys.modules[m]) is types.ModuleType))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=client_env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    ran = result.stdout.strip().splitlines()[-1]
+    assert ran == "['smartcard.scard', 'smartcard.scard._scard', 'smartcard.scard.scard']"
+
+
 async def test_a_card_answering_6f00_after_power_up_is_read_after_one_retry(vpcd_card: VpcdCard) -> None:
     reader = PcscReader(READER)
     await reader.connect()
