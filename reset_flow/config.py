@@ -20,9 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
+from readers.deferred_modules import defer
 from reset_flow.errors import OperatorInputRefused, ServiceNotConfigured
+
+# platformdirs imports tempfile (with shutil, bz2, lzma and random: ~4 ms) for a runtime folder's
+# fallback; finding the config folder never uses it, so it loads when someone first uses it.
+defer("tempfile", ("TemporaryFile", "gettempdir"))
+import platformdirs  # noqa: E402  (after the deferral)
 
 APP_NAME = "jpki-reset"
 CONFIG_NAME = "config.toml"
