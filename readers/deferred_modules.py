@@ -1,5 +1,5 @@
 """Third-party modules put in ``sys.modules`` unrun, their body run when a name is first read from
-them: a library imports, at its own import, parts that ``status`` and a card check never use.
+them: a reader's library imports, at its own import, parts a card check never uses.
 
 The import system reads only a module's ``__spec__`` (and a package's ``__path__``, both set here)
 when it finds one already in ``sys.modules``: ``import nfc.llcp`` and ``from . import llcp`` bind
@@ -24,8 +24,6 @@ class _LoadedOnFirstUse(types.ModuleType):
     """A module whose body has not run yet; reading a name it lacks runs it (once)."""
 
     def __getattr__(self, name: str) -> object:
-        if name == "__path__":  # ``from module import name`` asks whether it is a package; a
-            raise AttributeError(name)  # package has it from its spec, a module's body never sets it
         _run_body(self)
         return getattr(self, name)
 

@@ -20,13 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from readers.deferred_modules import defer
-from reset_flow.errors import OperatorInputRefused, ServiceNotConfigured
+import platformdirs
 
-# platformdirs imports tempfile (with shutil, bz2, lzma and random: ~4 ms) for a runtime folder's
-# fallback; finding the config folder never uses it, so it loads when someone first uses it.
-defer("tempfile", ("TemporaryFile", "gettempdir"))
-import platformdirs  # noqa: E402  (after the deferral)
+from reset_flow.errors import OperatorInputRefused, ServiceNotConfigured
 
 APP_NAME = "jpki-reset"
 CONFIG_NAME = "config.toml"

@@ -168,25 +168,3 @@ def test_a_reader_that_stops_early_ends_status_quietly() -> None:
     errors = process.stderr.read()  # type: ignore[union-attr]
     assert process.wait() == 141  # as a tool killed by SIGPIPE
     assert errors == ""  # no traceback, no "Exception ignored"
-
-
-@pytest.mark.parametrize("columns", ["50", "120", "", "x"])
-def test_help_is_as_wide_as_argparse_makes_it(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
-    """Our help formatter measures the terminal itself (without shutil): the help reads the same,
-    wrapped at the same width, as with argparse's own formatter."""
-    import argparse
-
-    monkeypatch.setenv("COLUMNS", columns)
-    ours = build_parser()
-    theirs = build_parser()
-    theirs.formatter_class = argparse.HelpFormatter
-    assert ours.format_help() == theirs.format_help()
-
-
-def test_help_wraps_at_the_terminals_width(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
-    wide = build_parser().format_help().splitlines()
-    monkeypatch.setenv("COLUMNS", "50")
-    narrow = build_parser().format_help().splitlines()
-    assert len(narrow) > len(wide)
-    assert any(len(line) > 50 for line in wide)

@@ -62,12 +62,9 @@ def test_status_loads_only_its_own_command_and_starts_no_event_loop() -> None:
 # (the catalogs are read as files), the training card's reset cipher (a PIN reset), nfcpy's
 # peer-to-peer half and its services, USB, tty and NDEF parts, subprocess (nfcpy's udp
 # driver would run ``uname -p`` to name its vendor), and the card-side bridges (the NFC reader
-# builds a Type B card's ATR without them), and tempfile and shutil (platformdirs and argparse
-# would import them for what neither uses here).
+# builds a Type B card's ATR without them).
 SPARED = (
     "readers.bridges",
-    "tempfile",
-    "shutil",
     "logging",
     "importlib.resources",
     "cryptography.hazmat.primitives.cmac",

@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Iterator, Sequence
 from importlib import import_module
 
 from readers.errors import JpkiResetError
-from tui.commands.arguments import Parser, add_commands, seconds_option
+from tui.commands.arguments import add_commands, seconds_option
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -31,7 +31,7 @@ TUI_COMMANDS = ("demo", "kiosk", "web")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
+    parser = argparse.ArgumentParser(
         prog="jpki-reset",
         description="Guide a My Number Card through the JPKI PIN reset.",
     )

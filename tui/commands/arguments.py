@@ -9,50 +9,11 @@ built when that command is parsed, too (``Commands``).
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 Declare = Callable[[argparse.ArgumentParser], None]
-
-
-def terminal_columns() -> int:
-    """The terminal's width as ``shutil.get_terminal_size()`` tells it: ``$COLUMNS`` if it is a
-    positive number, else the width of the terminal on stdout, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns > 0:
-        return columns
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
-        return 80
-
-
-class TerminalWidthHelp(argparse.HelpFormatter):
-    """argparse's help at argparse's width, measured without importing shutil: argparse makes a
-    formatter for each option it declares, and its own imports shutil (with bz2 and lzma, ~2 ms)
-    that ``status`` otherwise never loads."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        width = terminal_columns() - 2 if width is None else width  # argparse's own margin
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser with ``TerminalWidthHelp``; its subcommands' parsers are ``Parser``s too
-    (argparse makes them of their parent's class)."""
-
-    def __init__(
-        self, *args: Any, formatter_class: type[argparse.HelpFormatter] = TerminalWidthHelp, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, formatter_class=formatter_class, **kwargs)
 
 
 class Commands(argparse._SubParsersAction):
