@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from readers.jpki import PinKind
 from reset_flow.proof import Proof
+from reset_flow.service.answer_headers import AnswerHeaders
 from reset_flow.service.gate import Gate
 from reset_flow.service.lean_routes import IDEMPOTENCY_KEY, add_lean_routes
 from reset_flow.service.off_loop import off_loop
@@ -42,9 +43,7 @@ from reset_flow.service.schemas import (
     ReservationRequest,
     ServiceTimeBody,
 )
-from reset_flow.service.server_timing import ServerTiming
 from reset_flow.service.store import DatabaseState, ReservationStore, Role, StorageUnavailable, TerminalRecord
-from reset_flow.service.training_mark import TrainingMark
 
 __all__ = ["ServiceSettings", "build_app"]
 
@@ -117,9 +116,8 @@ def build_app(settings: ServiceSettings, store: ReservationStore) -> ServiceApp:
     )
     app.state.office = office
     app.add_middleware(Gate, office=office)
-    if settings.trust.training:
-        app.add_middleware(TrainingMark)  # every answer says TRAINING (the gate's refusals too)
-    app.add_middleware(ServerTiming)  # added last, so outermost: the gate's time is counted too
+    # Added last, so outermost: the gate's refusals say TRAINING too, and its time is counted.
+    app.add_middleware(AnswerHeaders, training=settings.trust.training)
     app.openapi = lambda: _documented(app)  # type: ignore[method-assign]
 
     @app.exception_handler(Refusal)
