@@ -165,3 +165,4 @@ def test_status_says_plainly_that_no_crl_is_configured(
     text = capsys.readouterr().out
     assert "VERDICT: the kiosk path can reset" in text
     assert "no CRL is configured for this card's issuer on this terminal: revocation is not checked" in text
+    assert "To check revocation, add the issuer's CRL: jpki-reset trust crl FINGERPRINT FILE" in text

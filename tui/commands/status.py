@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from readers.card_check import SignPinOutcome
-from reset_flow.triage import Verdict
+from reset_flow.triage import ReasonCode, Verdict
 from tui.card_words import certificate_notes, certificate_state, pin_state, reason_terms, verdict_line
 from tui.commands.prompt import ask_pin, last_try_prompt
 from tui.exit_codes import EXIT_CARD_REFUSED, EXIT_OK
@@ -124,6 +124,8 @@ def status_text(t: Translate, report: CardReport, verdict: Triage, reader_name: 
         lines.append(t("triage.reasons", reasons=reason_terms(window)))
     if others:
         lines.append(t("triage.notes", notes=reason_terms(others)))
+    if any(r.code is ReasonCode.REVOCATION_NO_CRL for r in verdict.reasons):
+        lines.append(t("status.add_crl"))  # the command line says which command mends it
     return "\n".join(lines)
 
 
