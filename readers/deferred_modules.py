@@ -12,6 +12,7 @@ import are given as stand-ins that run the body on their first call, then call t
 
 from __future__ import annotations
 
+import _thread
 import importlib.machinery
 import importlib.util
 import sys
@@ -19,19 +20,33 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+# One body runs at a time, and a second thread that meets a module while its body runs waits for
+# it, instead of reading a half-made module. Re-entrant: a body may read its own module's names.
+# (``_thread``'s lock, so that a card check does not import ``threading`` for it.)
+_RUNNING = "__deferred_body_running__"
+_bodies = _thread.RLock()
+
 
 class _LoadedOnFirstUse(types.ModuleType):
     """A module whose body has not run yet; reading a name it lacks runs it (once)."""
 
     def __getattr__(self, name: str) -> object:
         _run_body(self)
+        if isinstance(self, _LoadedOnFirstUse):  # asked by its own body, which has not set it yet
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
         return getattr(self, name)
 
 
 def _run_body(module: types.ModuleType) -> None:
-    if isinstance(module, _LoadedOnFirstUse):
+    with _bodies:
+        if not isinstance(module, _LoadedOnFirstUse) or module.__dict__.get(_RUNNING):
+            return
+        module.__dict__[_RUNNING] = True
+        try:
+            module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+        finally:
+            del module.__dict__[_RUNNING]
         module.__class__ = types.ModuleType  # from here on an ordinary module
-        module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
 
 
 def _stand_in(module: types.ModuleType, name: str) -> Callable[..., Any]:
