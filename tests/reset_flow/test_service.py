@@ -83,6 +83,17 @@ async def test_terminals_need_a_token(app: FastAPI) -> None:
             assert answer.headers["WWW-Authenticate"] == "Bearer"
 
 
+def _signing_reservation(prover: TrainingProver, nonce: str) -> dict[str, str]:
+    """The JSON body of a signing-PIN reservation over ``nonce`` (hex), as a terminal sends it."""
+    proof = prover.proof(RESERVE, SIGN, bytes.fromhex(nonce))
+    return {
+        "reset": "sign",
+        "auth_certificate": base64.b64encode(proof.auth_certificate).decode(),
+        "nonce": nonce,
+        "signature": base64.b64encode(proof.signature).decode(),
+    }
+
+
 async def test_every_answer_says_the_services_own_time_and_nothing_else(app: FastAPI) -> None:
     """``Server-Timing: app;dur=<ms>`` on /health, a challenge, a proof and a refusal: one number,
     so that nothing a terminal sent (a token, a certificate, a nonce) can be in it."""
@@ -91,14 +102,7 @@ async def test_every_answer_says_the_services_own_time_and_nothing_else(app: Fas
     async with client_of(app) as http:
         health = await http.get("/health")
         challenge = await http.post("/v1/challenges")
-        nonce = challenge.json()["nonce"]
-        proof = prover.proof(RESERVE, SIGN, bytes.fromhex(nonce))
-        body = {
-            "reset": "sign",
-            "auth_certificate": base64.b64encode(proof.auth_certificate).decode(),
-            "nonce": nonce,
-            "signature": base64.b64encode(proof.signature).decode(),
-        }
+        body = _signing_reservation(prover, challenge.json()["nonce"])
         made = await http.post("/v1/reservations", json=body, headers={"Idempotency-Key": "timed-0001"})
         spent = await http.post("/v1/reservations", json=body, headers={"Idempotency-Key": "timed-0002"})
         unknown = await http.post("/v1/challenges", headers={"Authorization": "Bearer not-a-token"})
@@ -193,14 +197,7 @@ async def test_a_repeated_answer_hands_on_a_new_challenge(app: FastAPI) -> None:
     be handed out again with every repeat."""
     prover = TrainingProver("adult")
     async with client_of(app) as http:
-        nonce = (await http.post("/v1/challenges")).json()["nonce"]
-        proof = prover.proof(RESERVE, SIGN, bytes.fromhex(nonce))
-        body = {
-            "reset": "sign",
-            "auth_certificate": base64.b64encode(proof.auth_certificate).decode(),
-            "nonce": nonce,
-            "signature": base64.b64encode(proof.signature).decode(),
-        }
+        body = _signing_reservation(prover, (await http.post("/v1/challenges")).json()["nonce"])
         headers = {"Idempotency-Key": "repeat-hand-on-1"}
         one = (await http.post("/v1/reservations", json=body, headers=headers)).json()
         two = (await http.post("/v1/reservations", json=body, headers=headers)).json()
