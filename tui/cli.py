@@ -15,7 +15,7 @@ from collections.abc import Coroutine, Iterator, Sequence
 from importlib import import_module
 
 from readers.errors import JpkiResetError
-from tui.commands.arguments import add_commands, seconds_option
+from tui.commands.arguments import add_commands, add_training_at, seconds_option
 from tui.exit_codes import (  # noqa: F401  (the exit codes are part of this module's contract)
     EXIT_CARD_REFUSED,
     EXIT_NO_CARD,
@@ -46,12 +46,7 @@ def _add_tui_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--server", default=None, help="reservation service URL (default: in-process)")
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language (default: locale)")
-    parser.add_argument(
-        "--at",
-        default=None,
-        metavar="TIME",
-        help="training only: service clock, HH:MM (today) or ISO, Japan time",
-    )
+    add_training_at(parser)
     parser.add_argument("--config", type=Path, default=None, help="the config file (default: config dir)")
     parser.add_argument(
         "--training",

@@ -221,18 +221,23 @@ def _demo(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language")
 
 
+def add_training_at(parser: argparse.ArgumentParser, *, default: object = None) -> None:
+    """``--at``, the training clock: the TUI's and the kiosk's (which keeps one given before it)."""
+    parser.add_argument(
+        "--at",
+        default=default,
+        metavar="TIME",
+        help="training only: service clock, HH:MM (today) or ISO, Japan time",
+    )
+
+
 def _kiosk(kiosk: argparse.ArgumentParser) -> None:
     # No defaults here, so that options given before ``kiosk`` survive.
     keep = argparse.SUPPRESS
     kiosk.add_argument("--reader", default=keep, help="SPEC (default: pcsc, the first PC/SC reader)")
     kiosk.add_argument("--server", default=keep, help="reservation service URL (default: in-process)")
     kiosk.add_argument("--lang", choices=("ja", "en"), default=keep, help="first language (default: locale)")
-    kiosk.add_argument(
-        "--at",
-        default=keep,
-        metavar="TIME",
-        help="training only: service clock, HH:MM (today) or ISO, Japan time",
-    )
+    add_training_at(kiosk, default=keep)
     kiosk.add_argument(
         "--idle",
         type=seconds_option,
