@@ -127,6 +127,26 @@ print(states, gc.isenabled())
     assert out.stdout.strip().splitlines()[-1] == "[False] True"
 
 
+def test_status_as_the_program_leaves_what_it_made_to_the_operating_system() -> None:
+    """As the console script (the process ends next), ``status`` freezes its objects so that the
+    shutdown's collection skips them; called by a caller that goes on, it freezes nothing."""
+    code = """
+import gc, sys
+from tui.cli import main, program
+
+assert main(['status', '--reader', 'training:adult']) == 0
+print('called', gc.get_freeze_count(), gc.isenabled())
+sys.argv = ['jpki-reset', 'status', '--reader', 'training:adult']
+assert program() == 0
+print('program', gc.get_freeze_count() > 10_000, gc.isenabled())
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    called, program = out.stdout.split("called 0 True\n")  # nothing frozen by a caller's call
+    assert program.endswith("program True True\n")
+    assert called.count("VERDICT:") == program.count("VERDICT:") == 1  # both reports printed whole
+
+
 def test_status_default_reader_is_the_readers_default() -> None:
     """The parser spells the default without importing reader code; both say the same."""
     assert DEFAULT_READER == DEFAULT_SPEC
