@@ -292,6 +292,8 @@ def rate_limits(folder: Path) -> None:
         found.tracebacks += tracebacks_in(server.log)
 
 
+# The probes open alike (their result, a training prover, often a database of their own) and close
+# alike (notes, the tracebacks in the log); what each attacks in between is its own.
 def terminals_and_cryptograms(folder: Path) -> None:
     found = result("1f/1g cross-terminal reach, cryptograms per reservation")
     prover = TrainingProver("adult")

@@ -101,6 +101,7 @@ async def main(runs: int) -> int:
     emulated = TallyCard()
     rows = [await measure("in-process emulator", emulated, lambda: EmulatedReader(emulated), runs)]
     slow = None
+    # Started or skipped as in startup.py: each bench runs on its own and says the skip in its table.
     try:
         pcscd = PrivatePcscd()
         pcscd.start()

@@ -19,7 +19,7 @@ from reset_flow.clock import FixedClock
 from reset_flow.states import ConfirmLastTry, NeedNewPin, NeedPin, ReservationMade, ResetDone
 from reset_flow.step1 import Step1
 from reset_flow.step2 import Step2
-from tests.reset_flow.conftest import NEW_PIN, PROOF_PIN, WatchedReader, is_verify_with_pin
+from tests.reset_flow.conftest import NEW_PIN, PROOF_PIN, WatchedReader, is_verify_with_pin, reserve
 
 READINGS = [
     pytest.param(
@@ -40,13 +40,7 @@ async def test_both_steps_under_every_reading(
     options: dict, reset: PinKind, service: ReservationClient, clock: FixedClock
 ) -> None:
     reader = WatchedReader(TrainingCard(replace(get_profile("adult"), **options)))
-    one = Step1(reader, service, clock)
-    await one.start()
-    await one.choose_pin(reset)
-    if reset is PinKind.SIGN:
-        await one.answer_signing_questions(details_changed=False, loss_reported=False)
-    await one.confirm_identity()
-    assert isinstance(await one.enter_pin(PROOF_PIN[reset]), ReservationMade)
+    await reserve(reader, service, clock, reset)
     two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)
     await two.start()
     await two.enter_pin(PROOF_PIN[reset])
@@ -88,12 +82,7 @@ async def test_step2_uses_the_last_try_only_after_the_confirmation_event(
     service: ReservationClient, clock: FixedClock
 ) -> None:
     reader = WatchedReader("adult")
-    one = Step1(reader, service, clock)
-    await one.start()
-    await one.choose_pin(PinKind.SIGN)
-    await one.answer_signing_questions(details_changed=False, loss_reported=False)
-    await one.confirm_identity()
-    await one.enter_pin(PROOF_PIN[PinKind.SIGN])
+    await reserve(reader, service, clock, PinKind.SIGN)
     reader.card.pins[EF_AUTH_PIN].tries_left = 1  # two wrong tries elsewhere since step 1
     before = sum(is_verify_with_pin(c) for c in reader.sent)
     two = Step2(reader, service, clock, issuer_commands=TrainingIssuer)

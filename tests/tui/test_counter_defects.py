@@ -51,6 +51,8 @@ async def test_a_recording_gone_from_its_place_is_named_as_missing(
         assert shows(app, said)
 
 
+# Each test here names its own sentences in both languages, as test_real_issuer.py's do: alike in
+# shape, different screens and words.
 @pytest.mark.parametrize(
     ("lang", "said", "not_said"),
     [

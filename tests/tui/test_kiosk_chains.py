@@ -32,6 +32,8 @@ async def test_the_signing_pin_verdict_names_every_chain_that_resets_it(tmp_path
         assert all(shows(app, chain) for chain in (*BOTH[lang], *SIGNING_ONLY[lang]))
 
 
+# Opens as the other screen tests do (test_signing_questions.py): the app at AT in one language,
+# walked to its screen; the walk and the words checked are each test's own.
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_the_user_authentication_pin_verdict_names_only_the_smaller_list(
     tmp_path: Path, lang: str

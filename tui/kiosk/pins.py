@@ -75,6 +75,9 @@ class KioskProofPinScreen(KioskScreen, ProofPinScreen):
         self.app.push_screen(question, answered)
 
 
+# Not built on triage.ChooseReservationScreen, as the PIN screens are on theirs: here each PIN is
+# named with its format and has no help key, and a choice goes through action_forward (ignored
+# while card work runs), where the staff screen's goes straight to forward.
 class KioskChooseScreen(KioskScreen):
     """Reservations for both PINs: which one now (arrow keys, Enter)."""
 
