@@ -4,6 +4,7 @@ step 1 was done beforehand (as at the counter earlier): the walk starts at step 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,33 @@ async def test_which_reservation_lists_both_pins_and_answers_keys(tmp_path: Path
         await press(pilot, "down", "enter")  # the user-authentication PIN: proven with the signing PIN
         assert isinstance(app.screen, ProofPinScreen)
         assert app.screen.pin is PinKind.SIGN
+
+
+async def test_a_second_enter_on_the_reservation_list_waits_for_the_first(tmp_path: Path) -> None:
+    """Enter pressed again while the chosen reservation's card work runs starts nothing more (it
+    used to cancel that work halfway through and start it over)."""
+    app = make_app("training:adult", lang="en", at=AT, data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reserved_beforehand(app, PinKind.SIGN, PinKind.AUTH)
+        await walk(pilot, *STEP2)
+        flow, release, chosen = app.wizard.flow, asyncio.Event(), []
+        assert flow is not None
+        choose = flow.choose_reservation  # type: ignore[attr-defined]
+
+        async def slow_choose(reset: PinKind) -> object:
+            chosen.append(reset)
+            await release.wait()  # the card work of the first Enter, still running
+            return await choose(reset)
+
+        flow.choose_reservation = slow_choose  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert chosen == [PinKind.SIGN]
+        assert isinstance(app.screen, ProofPinScreen)
 
 
 @pytest.mark.parametrize(

@@ -76,8 +76,7 @@ class KioskProofPinScreen(KioskScreen, ProofPinScreen):
 
 
 # Not built on triage.ChooseReservationScreen, as the PIN screens are on theirs: here each PIN is
-# named with its format and has no help key, and a choice goes through action_forward (ignored
-# while card work runs), where the staff screen's goes straight to forward.
+# named with its format and there is no help key.
 class KioskChooseScreen(KioskScreen):
     """Reservations for both PINs: which one now (arrow keys, Enter)."""
 

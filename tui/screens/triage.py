@@ -149,7 +149,7 @@ class ChooseReservationScreen(FlowScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.forward()
+        self.action_forward()  # as Enter elsewhere: nothing while the card work of a choice runs
 
     def forward(self) -> None:
         flow = self.wizard.flow
