@@ -7,10 +7,9 @@ the report (``SignPinCheck``), never a reason to throw the rest away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from readers.card_info import CardInfoSession
 from readers.connection import CardConnection
@@ -21,8 +20,7 @@ from readers.pins import LastTryConfirmation
 from readers.resident_registry import ResidentRegistrySession
 
 
-@dataclass(frozen=True)
-class CertificateSummary:
+class CertificateSummary(NamedTuple):
     """One certificate of the card: whether it is there and, once read, its dates and subject."""
 
     present: bool
@@ -56,8 +54,7 @@ _NOT_SENT_REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class SignPinCheck:
+class SignPinCheck(NamedTuple):
     """What became of the signing PIN given to the card check."""
 
     outcome: SignPinOutcome
@@ -75,8 +72,7 @@ class SignPinCheck:
         return _NOT_SENT_REASONS[self.outcome]
 
 
-@dataclass(frozen=True)
-class CardReport:
+class CardReport(NamedTuple):
     """What a card check found: the card, its PINs' tries, its certificates, the signing PIN's check."""
 
     info: CardInfo

@@ -7,7 +7,7 @@ number the application also holds is never read by this program.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from readers.connection import CardConnection
 from readers.errors import MalformedResponse
@@ -20,8 +20,7 @@ CARD_INFO_PIN = PinFile(PinKind.KENMEN, (AID_KENMEN,), EF_KENMEN_PIN)
 _OFFSETS, _NAME, _ADDRESS, _BIRTH, _SEX = (bytes((0xDF, n)) for n in range(0x21, 0x26))
 
 
-@dataclass(frozen=True, slots=True)
-class CardAttributes:
+class CardAttributes(NamedTuple):
     """The four attributes the card-info input application holds, as the card holds them."""
 
     name: str

@@ -7,8 +7,8 @@ the PIN rules (tries read first, the last try only when confirmed) are those of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from readers.apdu import Command
 from readers.connection import CardConnection
@@ -86,8 +86,7 @@ _TOKENS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class CardInfo:
+class CardInfo(NamedTuple):
     """What kind of card answered, its token, and which JPKI certificates it holds."""
 
     kind: CardKind

@@ -3,8 +3,8 @@ kinds of PIN on a My Number Card, and what a card says of one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from readers.errors import InvalidPinInput
 
@@ -78,8 +78,7 @@ _PIN_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PinStatus:
+class PinStatus(NamedTuple):
     """What the card says of a PIN. ``tries_left`` is None when the card gave no count: then
     ``verified`` (it answered "already verified in this session") or ``not_set`` says why."""
 

@@ -11,7 +11,7 @@ Two promises hold for every caller:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from readers.apdu import Command
 from readers.connection import CardConnection
@@ -27,8 +27,7 @@ from readers.errors import (
 from readers.pin import Pin, PinKind, PinStatus
 
 
-@dataclass(frozen=True, slots=True)
-class PinFile:
+class PinFile(NamedTuple):
     """Where a PIN lives: the applications to try, in order, and the PIN's file."""
 
     kind: PinKind

@@ -5,8 +5,7 @@ from __future__ import annotations
 import abc
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from readers.apdu import PIN_BEARING_INS, SHORT_MAX, Command, Response, redact_hex, to_hex
 from readers.errors import MalformedResponse, TransportError
@@ -25,8 +24,7 @@ READER_LOST = "reader_lost"
 EventListener = Callable[[str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class ReaderInfo:
+class ReaderInfo(NamedTuple):
     """What a backend is, for headers, screens and discovery."""
 
     transport: str  # "emulated" | "replay" | "pcsc" | "nfc"

@@ -16,9 +16,8 @@ Relative paths are relative to the file's folder. An unknown key or a wrong type
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import platformdirs
 
@@ -45,8 +44,7 @@ def default_trust_store() -> Path:
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / "trust"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The configuration file's settings (every one optional), and the file they came from."""
 
     server: str | None = None

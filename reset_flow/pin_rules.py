@@ -5,8 +5,8 @@ which reset. Pure functions over the typed text; nothing here talks to a card.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from readers.pin import PinKind
 
@@ -33,8 +33,7 @@ class PinProblem(StrEnum):
     MISMATCH = "mismatch"  # the second entry of a new PIN differs from the first
 
 
-@dataclass(frozen=True, slots=True)
-class PinFormat:
+class PinFormat(NamedTuple):
     """What a PIN looks like, for the prompt: length range and alphabet."""
 
     kind: PinKind

@@ -5,10 +5,9 @@ must the resident go to the municipal window? Every reason that applies is repor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from readers.card_check import CardReport, CertificateSummary
 from readers.jpki import CardKind, CertificateKind, PinKind
@@ -74,8 +73,7 @@ class ReasonCode(StrEnum):
     ISSUER_NOT_TRUSTED = "issuer-not-trusted"  # the card's issuer is not in this terminal's trust
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(NamedTuple):
     """One finding. ``pins``: the PINs whose kiosk reset it rules out (empty for a note);
     ``window``: True when it sends the resident (or those PINs) to the window."""
 
@@ -84,8 +82,7 @@ class Reason:
     window: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Triage:
+class Triage(NamedTuple):
     """The verdict on a card: which PINs the kiosk path can reset, and the reasons against the rest."""
 
     verdict: Verdict

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -66,8 +67,7 @@ class IssuerAnchor:
         return self.certificate.fingerprint(SHA256())
 
 
-@dataclass(frozen=True, slots=True)
-class _Examined:
+class _Examined(NamedTuple):
     """What holds for a certificate at any time: its chain, purpose and revocation were checked."""
 
     certificate: x509.Certificate

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives.hashes import SHA1, SHA256
@@ -110,8 +110,7 @@ class StoredAnchor:
         return IssuerAnchor(self.purpose, self.certificate, self.crl)
 
 
-@dataclass(frozen=True)
-class TrustChange:
+class TrustChange(NamedTuple):
     """One line of the trust store's audit trail."""
 
     seq: int

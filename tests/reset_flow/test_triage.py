@@ -3,7 +3,6 @@ reason that applies. Training cards give the real card answers; a few edge cases
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
@@ -82,7 +81,7 @@ async def test_adult_with_signing_pin_is_clean() -> None:
 
 
 def _with_pin(report: CardReport, kind: PinKind, status: PinStatus) -> CardReport:
-    return dataclasses.replace(report, pins={**report.pins, kind: status})
+    return report._replace(pins={**report.pins, kind: status})
 
 
 async def test_window_only_pins_blocked_do_not_close_the_kiosk_path() -> None:
