@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from readers.errors import MalformedResponse, WrongLength
 
@@ -87,8 +88,7 @@ class Command:
         raise WrongLength("extended Lc does not match the data")
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     """A response APDU: data and the two status bytes."""
 
     data: bytes
