@@ -113,9 +113,9 @@ def _one_shot(command: str | None, *, ending: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        if pause and ending:
-            gc.freeze()
         if pause:
+            if ending:
+                gc.freeze()
             gc.enable()
 
 
