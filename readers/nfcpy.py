@@ -12,6 +12,7 @@ functions ``nfc.tag`` takes from ``ndef`` by name are stand-ins that load it on 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from readers.deferred_modules import defer
@@ -37,6 +38,7 @@ from nfc.tag.tt4 import Type4BTag, Type4TagCommandError  # noqa: E402
 __all__ = ["Type4BTag", "Type4TagCommandError", "nfc", "udp_vendor_from_os"]
 
 
+@cache  # once per process: every udp: open calls it
 def udp_vendor_from_os() -> None:
     """nfcpy's udp driver names its vendor ``platform.uname()[0]``, and reading that tuple runs
     ``uname -p`` in a subprocess for the processor field it never reads (~8 ms of a card check on
